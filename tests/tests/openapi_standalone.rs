@@ -299,7 +299,7 @@ fn the_client_debug_output_hides_the_key() {
 fn descriptions_are_kept_when_read() {
     let path = fixtures().join("openapi/descriptions.yaml");
     let emit_with = |descriptions: bool| {
-        let lowered = read_openapi(&path, &OpenApiSettings { product: Product::Openapi, origin_file: "descriptions.yaml".into(), descriptions });
+        let lowered = read_openapi(&path, &OpenApiSettings { product: Product::Openapi, origin_file: "descriptions.yaml".into(), descriptions, ..Default::default() });
         assert!(!lowered.has_errors(), "{:#?}", lowered.diagnostics);
         let options = Standalone { name: "descriptions-client".into(), document: "descriptions.yaml".into(), ..Standalone::default() };
         let emitted = emit(std::slice::from_ref(&lowered.api), &EmitSettings { standalone: Some(options), ..Default::default() });
