@@ -6,7 +6,7 @@
 //!   --base specs/nitro/adc/12.1.json --out specs/nitro/adc/14.1.json`
 
 use anyhow::Context;
-use codegen::frontend::facts::{overlay_errors, read_facts, read_facts_errors};
+use codegen::frontend::facts::{overlay_errors, read_facts_errors_within, read_facts_within};
 use codegen::ir::Api;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +26,9 @@ pub struct Args {
     /// Output snapshot (default: print a summary only)
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Largest facts or error-listing file read, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = codegen::frontend::limits::DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -36,9 +39,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let mut lowered = read_facts(&args.facts, base.as_ref());
+    let mut lowered = read_facts_within(&args.facts, base.as_ref(), args.max_input_bytes);
     if let Some(path) = &args.errors {
-        let (errors, diagnostics) = read_facts_errors(path);
+        let (errors, diagnostics) = read_facts_errors_within(path, args.max_input_bytes);
         overlay_errors(&mut lowered.api, errors);
         lowered.diagnostics.extend(diagnostics);
     }

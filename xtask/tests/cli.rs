@@ -356,3 +356,21 @@ fn the_cargo_alias_lets_compiling_show() {
     assert!(alias.contains("run") && alias.contains("xtask"), "{alias}");
     assert!(!alias.contains("--quiet") && !alias.split_whitespace().any(|word| word.trim_matches('"') == "-q"), "{alias}");
 }
+
+#[test]
+fn facts_files_over_the_input_limit_are_refused_naming_the_flag_that_raises_it() {
+    let dir = scratch("facts-limit");
+    let facts = workspace().join("tests/fixtures/facts/adc-9.9.json");
+    let size = std::fs::metadata(&facts).unwrap().len();
+    let out = dir.join("adc-9.9.json");
+    let out_text = out.to_str().unwrap();
+
+    let refused = xtask(&["facts", "--facts", facts.to_str().unwrap(), "--out", out_text, "--max-input-bytes", &(size - 1).to_string()]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(text(&refused).contains("--max-input-bytes"), "{}", text(&refused));
+    assert!(!out.exists(), "nothing is written when the input is refused");
+
+    let raised = xtask(&["facts", "--facts", facts.to_str().unwrap(), "--out", out_text, "--max-input-bytes", &size.to_string()]);
+    assert!(raised.status.success(), "{}", text(&raised));
+    assert!(out.exists());
+}

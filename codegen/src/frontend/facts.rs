@@ -60,10 +60,17 @@ use std::path::Path;
 
 /// Reads a derived-facts file; with `base`, overlays it on that snapshot
 /// (see the module docs). The result's release is the facts' release.
+/// The file may hold at most the default input limit
+/// ([`read_facts_within`] takes another).
 pub fn read_facts(path: &Path, base: Option<&Api>) -> Lowered {
+    read_facts_within(path, base, crate::frontend::limits::DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// [`read_facts`] with the largest file it reads (`--max-input-bytes`).
+pub fn read_facts_within(path: &Path, base: Option<&Api>, max_input_bytes: u64) -> Lowered {
     let file = file_label(path);
     let mut diagnostics = Vec::new();
-    let facts = match load::<FactsFile>(path) {
+    let facts = match load::<FactsFile>(path, max_input_bytes) {
         Ok(facts) => facts,
         Err(message) => {
             diagnostics.push(Diagnostic::error(Origin { file, ..Origin::default() }, message));
@@ -84,10 +91,15 @@ pub fn read_facts(path: &Path, base: Option<&Api>) -> Lowered {
 /// Reads a derived error listing (`errors-<release>.json`) into an error
 /// table keyed by name. Messages are never present in these files.
 pub fn read_facts_errors(path: &Path) -> (BTreeMap<String, ErrorCode>, Vec<Diagnostic>) {
+    read_facts_errors_within(path, crate::frontend::limits::DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// [`read_facts_errors`] with the largest file it reads (`--max-input-bytes`).
+pub fn read_facts_errors_within(path: &Path, max_input_bytes: u64) -> (BTreeMap<String, ErrorCode>, Vec<Diagnostic>) {
     let file = file_label(path);
     let mut diagnostics = Vec::new();
     let mut errors = BTreeMap::new();
-    let listing = match load::<ErrorsFile>(path) {
+    let listing = match load::<ErrorsFile>(path, max_input_bytes) {
         Ok(listing) => listing,
         Err(message) => {
             diagnostics.push(Diagnostic::error(Origin { file, ..Origin::default() }, message));
@@ -188,9 +200,8 @@ struct ErrorRow {
     section: Option<String>,
 }
 
-fn load<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
-    let limit = crate::frontend::limits::DEFAULT_MAX_INPUT_BYTES;
-    let bytes = crate::frontend::limits::read_regular_file(path, limit).map_err(|e| format!("cannot read facts file: {e}"))?;
+fn load<T: for<'de> Deserialize<'de>>(path: &Path, max_input_bytes: u64) -> Result<T, String> {
+    let bytes = crate::frontend::limits::read_regular_file(path, max_input_bytes).map_err(|e| format!("cannot read facts file: {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("not a derived-facts file: {e}"))
 }
 
