@@ -524,12 +524,50 @@ fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &
     };
     let api = runtime_api(index);
     let keys = &resource.keys;
+    // Releases for the firmware check (`rt::Resource::SINCE`,
+    // `FIELDS_SINCE`): only what is newer than the oldest documented
+    // release, and only fields a write can send. One string per model,
+    // not a table: ~9,000 entries as `(u16, &str)` tuples cost far more of
+    // the all-features check than the same facts as text.
+    let since = index.since_note(resource.since.as_ref()).map(|since| quote! { const SINCE: Option<&'static str> = Some(#since); });
+    let fields_since: Vec<String> = if resource.kind == ResourceKind::Stat {
+        Vec::new()
+    } else {
+        resource
+            .properties
+            .values()
+            .enumerate()
+            .filter(|(_, property)| property.access != Access::ReadOnly)
+            // A property as new as its resource adds nothing to the
+            // resource's own `SINCE`.
+            .filter(|(_, property)| property.since != resource.since)
+            .filter_map(|(position, property)| index.since_note(property.since.as_ref()).map(|since| format!("{position}:{since}")))
+            .collect()
+    };
+    let fields_since = (!fields_since.is_empty()).then(|| {
+        let text = fields_since.join(",");
+        quote! { const FIELDS_SINCE: &'static str = #text; }
+    });
+    // What names one row of a binding besides its keys (`sync_bindings`).
+    let delete_args: Vec<String> = match resource.kind {
+        ResourceKind::Binding => resource
+            .operations
+            .values()
+            .find(|operation| matches!(classify(operation), Some(Endpoint::Delete)))
+            .map(|operation| delete_args(resource, operation))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let delete_args = (!delete_args.is_empty()).then(|| quote! { const DELETE_ARGS: &'static [&'static str] = &[#(#delete_args),*]; });
     quote! {
         impl rt::Resource for #struct_ident {
             const NAME: &'static str = #name;
             const KIND: rt::ResourceKind = #kind;
             const API: rt::Api = #api;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
+            #since
+            #fields_since
+            #delete_args
         }
     }
 }

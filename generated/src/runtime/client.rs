@@ -311,6 +311,7 @@ impl ClientBuilder {
                     waited: Error::LoginWait,
                     closed: || Error::InvalidRequest("the session was closed (logout) before the request used it".into()),
                 }),
+                firmware: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -343,6 +344,9 @@ struct Inner {
     /// The session token, one login at a time (shared with the Next-Gen
     /// client's logic).
     sessions: Sessions<Error>,
+    /// The release the appliance runs, once [`Client::firmware`] read it:
+    /// `send` then warns of properties newer than it.
+    firmware: std::sync::Mutex<Option<crate::runtime::workflows::Firmware>>,
 }
 
 impl fmt::Debug for Client {
@@ -405,13 +409,33 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The release [`Client::firmware`] read last, if it was called.
+    pub fn known_firmware(&self) -> Option<crate::runtime::workflows::Firmware> {
+        self.inner.firmware.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    pub(crate) fn remember_firmware(&self, firmware: crate::runtime::workflows::Firmware) {
+        *self.inner.firmware.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(firmware);
+    }
+
     /// True while a session token is held.
     pub fn has_session(&self) -> bool {
         self.current_token().is_some()
     }
 
     /// Sends a request and decodes its answer.
+    ///
+    /// Once [`Client::firmware`] has read the appliance's release, a
+    /// request whose resource or sent properties are newer than it is
+    /// still sent, with a warning (feature `tracing`) per item;
+    /// [`Client::newer_than_firmware`] lists them beforehand.
     pub async fn send<T: FromNitro>(&self, request: Request<T>) -> Result<T> {
+        #[cfg(feature = "tracing")]
+        if !request.since().is_empty() {
+            for newer in self.newer_than_firmware(&request).unwrap_or_default() {
+                tracing::warn!(resource = newer.resource, property = newer.property, since = newer.since, firmware = %newer.firmware, "{newer}");
+            }
+        }
         let answer = self.execute(&request.parts).await?;
         T::from_nitro(&answer)
     }

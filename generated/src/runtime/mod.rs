@@ -58,10 +58,10 @@ pub use lifecycle::{HaRole, Ready};
 pub use model::{AsField, FieldMut, FieldRef, Model, UnknownFields};
 pub use number::Number;
 pub use open_enum::{Open, WireEnum};
-pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind};
+pub use resource::{Api, ItemOutcome, Method, OnError, Outcome, Request, Resource, ResourceKind, Since};
 pub use secret::Secret;
 pub use transport::RetryPolicy;
-pub use workflows::{Ensured, Firmware, Poll};
+pub use workflows::{BindingSync, Ensured, Firmware, NewerThanFirmware, Poll, WithBindings};
 /// The HTTP crate the transport uses, for [`ClientBuilder::http_client`]
 /// (the same version, whatever the caller's own dependencies say).
 pub use reqwest;

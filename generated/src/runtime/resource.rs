@@ -57,6 +57,33 @@ pub trait Resource: Model + serde::Serialize + serde::de::DeserializeOwned {
     const API: Api;
     /// Key properties (wire names), primary first; empty for singletons.
     const KEYS: &'static [&'static str];
+    /// The release that introduced the resource, when newer than the
+    /// oldest release the crate documents (the firmware check,
+    /// [`crate::runtime::Firmware::newer_than`]).
+    const SINCE: Option<&'static str> = None;
+    /// The writable fields introduced after the oldest documented release:
+    /// `index:release` pairs joined by `,` (`"6:14.1,9:11.1"`), indexes
+    /// into [`Model::FIELDS`]. Text rather than a table: it is read only
+    /// for the fields a request sends, and costs the crate's compile least.
+    const FIELDS_SINCE: &'static str = "";
+    /// A binding's delete arguments (`?args=` entries, alternatives
+    /// joined by `|`): with [`Resource::KEYS`], what names one row
+    /// ([`crate::Client::sync_bindings`]). Empty for other resources.
+    const DELETE_ARGS: &'static [&'static str] = &[];
+}
+
+/// A release a request relies on: the one that introduced its resource
+/// (`property` is `None`) or a property it sends. [`Request::since`]
+/// lists them; [`crate::runtime::Firmware::newer_than`] keeps those the appliance's
+/// release predates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Since {
+    /// Wire name of the resource.
+    pub resource: &'static str,
+    /// Wire name of the property; `None` for the resource itself.
+    pub property: Option<&'static str>,
+    /// The release (`14.1`, `12.0-FR4`).
+    pub release: &'static str,
 }
 
 /// HTTP method of a request.
@@ -149,6 +176,9 @@ pub(crate) struct Parts {
     /// Safe to send again after a lost answer (see
     /// [`Request::idempotent`]); `GET` always is.
     pub(crate) repeatable: bool,
+    /// The releases the resource and the sent properties need (generated
+    /// requests only; see [`Request::since`]).
+    pub(crate) since: Vec<Since>,
 }
 
 impl Method {
@@ -295,11 +325,33 @@ struct Target {
     kind: ResourceKind,
     api: Api,
     keys: &'static [&'static str],
+    fields: &'static [&'static str],
+    since: Option<&'static str>,
+    fields_since: &'static str,
 }
 
 impl Target {
     fn of<R: Resource>() -> Target {
-        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS }
+        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS, fields: R::FIELDS, since: R::SINCE, fields_since: R::FIELDS_SINCE }
+    }
+
+    /// Notes in `parts` the releases of the fields `objs` set and the
+    /// request sends (`FIELDS_SINCE` entries).
+    fn note_since(self, objs: &[&dyn DynModel], sent: Sent, parts: &mut Parts) {
+        for entry in self.fields_since.split(',').filter(|entry| !entry.is_empty()) {
+            let Some((position, release)) = entry.split_once(':') else { continue };
+            let Ok(position) = position.parse::<u16>() else { continue };
+            if let Sent::Only(listed) = sent {
+                if listed.binary_search(&position).is_err() {
+                    continue;
+                }
+            }
+            let index = usize::from(position);
+            let Some(property) = self.fields.get(index) else { continue };
+            if objs.iter().any(|obj| index < obj.wire_fields().len() && model::field_is_set(obj.dyn_field(index))) {
+                parts.since.push(Since { resource: self.name, property: Some(property), release });
+            }
+        }
     }
 
     fn collection_path(self) -> String {
@@ -320,7 +372,8 @@ impl Target {
     }
 
     fn parts(self, method: Method, path: String) -> Parts {
-        Parts { method, path, resource: self.name, ..Parts::default() }
+        let since = self.since.map(|release| Since { resource: self.name, property: None, release }).into_iter().collect();
+        Parts { method, path, resource: self.name, since, ..Parts::default() }
     }
 
     /// `{"<name>": value}` as JSON bytes; a value that cannot be encoded
@@ -401,6 +454,7 @@ fn with_body(target: Target, method: Method, obj: &dyn DynModel, sent: Sent) -> 
         Sent::All => target.payload(&model::DynRef(obj), &mut parts),
         Sent::Only(fields) => target.payload(&model::OnlyRef(obj, fields), &mut parts),
     }
+    target.note_since(&[obj], sent, &mut parts);
     parts
 }
 
@@ -424,6 +478,7 @@ fn bulk(target: Target, method: Method, objs: Vec<&dyn DynModel>, sent: Sent) ->
         Sent::All => target.payload(&Models(&objs), &mut parts),
         Sent::Only(fields) => target.payload(&OnlyModels(&objs, fields), &mut parts),
     }
+    target.note_since(&objs, sent, &mut parts);
     parts
 }
 
@@ -794,6 +849,14 @@ impl<T> Request<T> {
     /// Why `send` will refuse this request, if it will.
     pub fn problem(&self) -> Option<&str> {
         self.parts.problem.as_deref()
+    }
+    /// The releases this request relies on: its resource's, when newer
+    /// than the oldest documented release, and each property it sends
+    /// (set on the model and taken by the operation) that a later
+    /// release introduced. Empty for raw requests. See
+    /// [`crate::runtime::Firmware::newer_than`] and [`crate::Client::newer_than_firmware`].
+    pub fn since(&self) -> &[Since] {
+        &self.parts.since
     }
 }
 

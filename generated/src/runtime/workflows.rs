@@ -1,9 +1,12 @@
 //! The jobs operators automate, one call each: create or update
 //! ([`Request::upsert`], [`Client::upsert`]), desired state for one object
-//! ([`Client::ensure`]), the running firmware ([`Client::firmware`]),
+//! ([`Client::ensure`]) and for one binding kind ([`Client::sync_bindings`],
+//! [`Client::plan_bindings`]), the running firmware ([`Client::firmware`])
+//! and the check of requests against it ([`Client::newer_than_firmware`]),
 //! files on the appliance ([`Client::upload_file`],
 //! [`Client::download_file`], [`Client::delete_file`]) and statistics
-//! polling for exporters ([`Client::poll`]).
+//! polling for exporters ([`Client::poll`]), with the bound entities'
+//! rows typed ([`Request::with_bindings`], [`WithBindings`]).
 //!
 //! Model-agnostic: generic over [`Resource`] or built on raw requests, so
 //! they need no resource feature.
@@ -188,6 +191,201 @@ fn same(wanted: &Value, now: &Value) -> bool {
     }
 }
 
+// --- Desired state of one binding kind ----------------------------------------------
+
+/// What [`Client::sync_bindings`] changed, or what [`Client::plan_bindings`]
+/// would change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BindingSync<B> {
+    /// Wanted rows the parent lacked: added (planned: to add).
+    pub added: Vec<B>,
+    /// Rows the parent had that no wanted row names, as the appliance
+    /// answered them: deleted (planned: to delete).
+    pub removed: Vec<B>,
+    /// Rows the parent had that a wanted row names, as the appliance
+    /// answered them: left alone.
+    pub kept: Vec<B>,
+    /// Only planned: nothing was written.
+    pub dry_run: bool,
+}
+
+impl<B> BindingSync<B> {
+    /// Something was (or, planned, would be) added or deleted.
+    pub fn is_changed(&self) -> bool {
+        !self.added.is_empty() || !self.removed.is_empty()
+    }
+}
+
+impl Client {
+    /// Desired state for one binding kind of one parent: makes the rows
+    /// of binding resource `B` under `parent` (the binding's key value,
+    /// such as a virtual server's name; `""` for global bindings, which
+    /// have no key) exactly `wanted`.
+    ///
+    /// Rows are compared by what identifies one: the binding's key and
+    /// its delete arguments ([`Resource::DELETE_ARGS`]: on
+    /// `lbvserver_service_binding`, `servicename` or `servicegroupname`).
+    /// Names compare exactly, enumeration values without ASCII case,
+    /// numbers by value; a delete argument a wanted row leaves unset
+    /// matches any value (the appliance fills defaults such as
+    /// `bindpoint`). Other properties (a `weight`) are not compared: a
+    /// row that is bound stays as it is.
+    ///
+    /// It reads the parent's rows (`GET /config/<binding>/<parent>`),
+    /// adds each wanted row it lacks (`PUT`, every property set on the
+    /// row) and then deletes each row no wanted row names (`DELETE` with
+    /// exactly the generated delete's arguments, one of each pair of
+    /// alternatives), in that order, so traffic has somewhere to go
+    /// throughout. A wanted row's key may be left unset (it is set to
+    /// `parent`); one naming another parent, two wanted rows naming the
+    /// same row, or a row setting none of the delete arguments is refused
+    /// before anything is sent. On an error the writes before it stay
+    /// done and the error is returned; calling again finishes the job
+    /// (it reads the rows anew).
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "lb")]
+    /// # async fn run(client: &netscaler::Client) -> netscaler::Result<()> {
+    /// use netscaler::adc::lb::LbvserverServiceBinding;
+    /// let wanted = [LbvserverServiceBinding::default().servicename("web-1"), LbvserverServiceBinding::default().servicename("web-2")];
+    /// let sync = client.sync_bindings("vs-web", &wanted).await?;
+    /// println!("added {}, removed {}, kept {}", sync.added.len(), sync.removed.len(), sync.kept.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn sync_bindings<B: Resource + Clone>(&self, parent: &str, wanted: &[B]) -> Result<BindingSync<B>> {
+        let mut plan = self.plan_bindings(parent, wanted).await?;
+        for row in &plan.added {
+            self.send(Request::add(row, Method::Put)).await?;
+        }
+        for row in &plan.removed {
+            self.send(Request::delete(row, B::DELETE_ARGS)).await?;
+        }
+        plan.dry_run = false;
+        Ok(plan)
+    }
+
+    /// The dry run of [`Client::sync_bindings`]: reads the parent's rows
+    /// and answers what a sync would add, delete and keep; sends no write.
+    pub async fn plan_bindings<B: Resource + Clone>(&self, parent: &str, wanted: &[B]) -> Result<BindingSync<B>> {
+        let wanted = wanted_rows(parent, wanted)?;
+        let current = match B::KEYS.first() {
+            Some(_) => self.send(Request::<Vec<B>>::get(parent)).await?,
+            None => self.send(Request::<Vec<B>>::get_all()).await?,
+        };
+        let mut plan = BindingSync { added: Vec::new(), removed: Vec::new(), kept: Vec::new(), dry_run: true };
+        for mut row in current {
+            // The delete names the row by its key: keep it even where an
+            // answer left it out.
+            if let Some(primary) = B::KEYS.first() {
+                if model::field_text(&row, primary).is_none() {
+                    set_text(&mut row, primary, parent).map_err(|why| Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)))?;
+                }
+            }
+            if wanted.iter().any(|want| same_row(want, &row, B::KEYS, B::DELETE_ARGS)) {
+                plan.kept.push(row);
+            } else {
+                plan.removed.push(row);
+            }
+        }
+        let added: Vec<B> = wanted
+            .into_iter()
+            .filter(|want| !plan.kept.iter().any(|row| same_row(want, row, B::KEYS, B::DELETE_ARGS)))
+            .collect();
+        plan.added = added;
+        Ok(plan)
+    }
+}
+
+/// The wanted rows with their key set to `parent`, or why they cannot be
+/// synced.
+fn wanted_rows<B: Resource + Clone>(parent: &str, wanted: &[B]) -> Result<Vec<B>> {
+    let refuse = |why: String| Err(Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)));
+    if B::KIND != ResourceKind::Binding {
+        return refuse("not a binding resource".into());
+    }
+    if B::DELETE_ARGS.is_empty() {
+        return refuse("the reference names no delete argument, so nothing tells one row from another".into());
+    }
+    match B::KEYS.first() {
+        Some(_) if parent.is_empty() => return refuse("the parent (key value) is empty".into()),
+        None if !parent.is_empty() => return refuse(format!("a global binding has no parent; pass \"\", not {parent:?}")),
+        _ => {}
+    }
+    let mut rows = Vec::with_capacity(wanted.len());
+    for (position, row) in wanted.iter().enumerate() {
+        let mut row = row.clone();
+        if let Some(primary) = B::KEYS.first() {
+            match model::field_text(&row, primary) {
+                Some(key) if key != parent => return refuse(format!("wanted row {position} names {primary} {key:?}, not the parent {parent:?}")),
+                Some(_) => {}
+                None => set_text(&mut row, primary, parent).map_err(|why| Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)))?,
+            }
+        }
+        if !B::DELETE_ARGS.iter().flat_map(|slot| slot.split('|')).any(|name| model::field_text(&row, name).is_some()) {
+            return refuse(format!("wanted row {position} sets none of {} (what it binds)", B::DELETE_ARGS.join(", ")));
+        }
+        if let Some(earlier) = rows.iter().position(|other: &B| same_row(other, &row, B::KEYS, B::DELETE_ARGS) && same_row(&row, other, B::KEYS, B::DELETE_ARGS)) {
+            return refuse(format!("wanted rows {earlier} and {position} name the same row"));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Sets text field `name` of `obj` (a key property).
+fn set_text(obj: &mut dyn DynModel, name: &str, value: &str) -> std::result::Result<(), String> {
+    let index = model::field_index(obj.wire_fields(), name).ok_or_else(|| format!("the model has no field {name}"))?;
+    match obj.dyn_field_mut(index) {
+        model::FieldMut::Str(slot) => *slot = Some(value.to_string()),
+        _ => return Err(format!("key field {name} is not text")),
+    }
+    Ok(())
+}
+
+/// `current` is the row `wanted` names: the same key values and, for each
+/// delete argument `wanted` sets (the first set of each alternative), the
+/// same value on `current`.
+fn same_row(wanted: &dyn DynModel, current: &dyn DynModel, keys: &[&str], delete_args: &[&str]) -> bool {
+    let keys_match = keys.iter().all(|key| match field_value(wanted, key) {
+        Some(value) => field_value(current, key).is_some_and(|other| value.matches(&other)),
+        None => true,
+    });
+    keys_match
+        && delete_args.iter().all(|slot| {
+            let chosen = slot.split('|').find_map(|name| field_value(wanted, name).map(|value| (name, value)));
+            match chosen {
+                Some((name, value)) => field_value(current, name).is_some_and(|other| value.matches(&other)),
+                None => true,
+            }
+        })
+}
+
+/// One identifying value, with how NITRO compares it.
+struct IdValue {
+    text: String,
+    /// An enumeration value: compared without ASCII case.
+    enumerated: bool,
+}
+
+impl IdValue {
+    fn matches(&self, other: &IdValue) -> bool {
+        let number = |text: &str| text.trim().parse::<f64>().ok();
+        if let (Some(a), Some(b)) = (number(&self.text), number(&other.text)) {
+            return a == b;
+        }
+        if self.enumerated || other.enumerated {
+            return self.text.eq_ignore_ascii_case(&other.text);
+        }
+        self.text == other.text
+    }
+}
+
+fn field_value(obj: &dyn DynModel, name: &str) -> Option<IdValue> {
+    let text = model::field_text(obj, name)?;
+    let enumerated = model::field_index(obj.wire_fields(), name).is_some_and(|index| matches!(obj.dyn_field(index), model::FieldRef::Enum(_)));
+    Some(IdValue { text, enumerated })
+}
+
 // --- Firmware -------------------------------------------------------------------
 
 /// The release an appliance runs, from `nsversion`'s `version` text
@@ -223,9 +421,50 @@ impl Firmware {
     }
 
     /// The appliance runs `release` (such as `13.1`, a property's `since`)
-    /// or newer.
+    /// or newer. Only the numbers count: a feature release such as
+    /// `12.0-FR4` reads as `12.0` (a 12.0 build is not warned about).
     pub fn is_at_least(&self, release: &str) -> bool {
         self.release_numbers() >= numbers(release)
+    }
+
+    /// What `request` relies on that this release predates: its resource
+    /// or properties it sends (see [`Request::since`]), in that order.
+    pub fn newer_than<T>(&self, request: &Request<T>) -> Vec<NewerThanFirmware> {
+        request
+            .since()
+            .iter()
+            .filter(|since| !self.is_at_least(since.release))
+            .map(|since| NewerThanFirmware {
+                resource: since.resource,
+                property: since.property,
+                since: since.release,
+                firmware: self.release.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A resource or property a request uses that a later release than the
+/// appliance's introduced: the appliance may refuse the request or ignore
+/// the property.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewerThanFirmware {
+    /// Wire name of the resource.
+    pub resource: &'static str,
+    /// Wire name of the property; `None` when the resource itself is newer.
+    pub property: Option<&'static str>,
+    /// The release that introduced it.
+    pub since: &'static str,
+    /// The release the appliance runs.
+    pub firmware: String,
+}
+
+impl std::fmt::Display for NewerThanFirmware {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.property {
+            Some(property) => write!(f, "property {}.{property} is since {}; the appliance runs {}", self.resource, self.since, self.firmware),
+            None => write!(f, "resource {} is since {}; the appliance runs {}", self.resource, self.since, self.firmware),
+        }
     }
 }
 
@@ -235,6 +474,12 @@ fn numbers(text: &str) -> Vec<u32> {
 
 impl Client {
     /// The release the appliance runs (`GET /nitro/v1/config/nsversion`).
+    ///
+    /// The client keeps it ([`Client::known_firmware`]): from then on
+    /// [`Client::send`] warns (feature `tracing`) of each resource or
+    /// property of a request that is newer than it, and
+    /// [`Client::newer_than_firmware`] lists them. Call it again after
+    /// an upgrade.
     pub async fn firmware(&self) -> Result<Firmware> {
         let answer = self.send(Request::raw(Method::Get, "/nitro/v1/config/nsversion")).await?;
         let version = match answer.get("nsversion") {
@@ -243,11 +488,32 @@ impl Client {
             None => None,
         };
         let text = version.and_then(Value::as_str).unwrap_or_default();
-        Firmware::parse(text).ok_or_else(|| Error::Decode {
+        let firmware = Firmware::parse(text).ok_or_else(|| Error::Decode {
             resource: "nsversion".into(),
             status: 200,
             message: format!("cannot read a release and build out of the version {text:?}"),
-        })
+        })?;
+        self.remember_firmware(firmware.clone());
+        Ok(firmware)
+    }
+
+    /// What `request` uses that is newer than the appliance's release
+    /// ([`Firmware::newer_than`] of [`Client::known_firmware`]); `None`
+    /// while the release is not known ([`Client::firmware`] not called).
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "lb")]
+    /// # async fn run(client: &netscaler::Client, vserver: &netscaler::adc::lb::Lbvserver) -> netscaler::Result<()> {
+    /// client.firmware().await?;
+    /// let request = vserver.add();
+    /// for newer in client.newer_than_firmware(&request).unwrap_or_default() {
+    ///     eprintln!("{newer}"); // property lbvserver.<name> is since 14.1; the appliance runs 13.1
+    /// }
+    /// client.send(request).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn newer_than_firmware<T>(&self, request: &Request<T>) -> Option<Vec<NewerThanFirmware>> {
+        self.known_firmware().map(|firmware| firmware.newer_than(request))
     }
 }
 
@@ -457,6 +723,86 @@ impl<T: FromNitro> Poll<T> {
     /// Requests sent so far.
     pub fn polls(&self) -> u64 {
         self.polls
+    }
+}
+
+// --- Statistics with the bound entities' rows ----------------------------------------
+
+/// One stat record with the stat records of what is bound to it, as
+/// `statbindings=yes` answers (`GET /nitro/v1/stat/lbvserver/vs1?statbindings=yes`
+/// nests a `service` array of service stat records in the virtual
+/// server's record). Ask for it with [`Request::with_bindings`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithBindings<P, B> {
+    /// The record itself, without the nested rows.
+    pub stats: P,
+    /// The nested records under `B`'s wire name (`B::NAME`), in the
+    /// answer's order; empty when the answer holds none.
+    pub bound: Vec<B>,
+}
+
+impl<P: Resource> Request<Vec<P>> {
+    /// This stat read with `statbindings=yes`: each record comes with the
+    /// stat records of the bound entities of kind `B` (such as
+    /// `ServiceStats` under `LbvserverStats`), typed. Other nested arrays
+    /// stay in the record's unknown fields. Works with [`Client::poll`].
+    ///
+    /// Both `P` and `B` must be stat resources; otherwise `send` refuses
+    /// the request with [`Error::InvalidRequest`].
+    ///
+    /// ```no_run
+    /// # #[cfg(all(feature = "lb", feature = "basic"))]
+    /// # async fn run(client: &netscaler::Client) -> netscaler::Result<()> {
+    /// use netscaler::adc::{basic::ServiceStats, lb::LbvserverStats};
+    /// for vserver in client.send(LbvserverStats::get("vs-web").with_bindings::<ServiceStats>()).await? {
+    ///     for service in &vserver.bound {
+    ///         println!("{:?}: {:?} requests", service.name, service.totalrequests);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_bindings<B: Resource>(self) -> Request<Vec<WithBindings<P, B>>> {
+        let mut request = self.option("statbindings", "yes");
+        if P::KIND != ResourceKind::Stat || B::KIND != ResourceKind::Stat {
+            request.parts.problem.get_or_insert_with(|| format!("statbindings: {} and {} must both be stat resources", P::NAME, B::NAME));
+        }
+        Request::from_parts(request.parts)
+    }
+}
+
+impl<P: Resource, B: Resource> FromNitro for Vec<WithBindings<P, B>> {
+    fn from_nitro(answer: &crate::runtime::answer::Answer) -> Result<Self> {
+        let decode_error = |message: String| Error::Decode { resource: P::NAME.into(), status: answer.status(), message };
+        let Value::Object(mut body) = Value::from_nitro(answer)? else {
+            return Ok(Vec::new());
+        };
+        // The key may differ in case from the resource name, as for plain reads.
+        let key = body.keys().find(|key| key.eq_ignore_ascii_case(P::NAME)).cloned();
+        let records = match key.and_then(|key| body.remove(&key)) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Array(records)) => records,
+            Some(record) => vec![record],
+        };
+        let mut decoded = Vec::with_capacity(records.len());
+        for (position, record) in records.into_iter().enumerate() {
+            let Value::Object(mut record) = record else {
+                return Err(decode_error(format!("record {position} is not an object")));
+            };
+            let nested = record.keys().find(|key| key.eq_ignore_ascii_case(B::NAME)).cloned();
+            let bound = match nested.and_then(|key| record.remove(&key)) {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(rows)) => rows,
+                Some(row) => vec![row],
+            };
+            let bound = bound
+                .into_iter()
+                .enumerate()
+                .map(|(index, row)| serde_json::from_value::<B>(row).map_err(|error| decode_error(format!("record {position}, {} row {index}: {error}", B::NAME))))
+                .collect::<Result<Vec<B>>>()?;
+            let stats = serde_json::from_value::<P>(Value::Object(record)).map_err(|error| decode_error(format!("record {position}: {error}")))?;
+            decoded.push(WithBindings { stats, bound });
+        }
+        Ok(decoded)
     }
 }
 
