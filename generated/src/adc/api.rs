@@ -90,6 +90,7 @@ impl rt::Resource for Apiprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apiprofile {
     /// A `apiprofile` named by its key, every other field unset.
@@ -213,6 +214,7 @@ impl rt::Resource for ApiprofileApispecBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiprofileApispecBinding {
     /// A `apiprofile_apispec_binding` named by its key, every other field unset.
@@ -396,6 +398,7 @@ impl rt::Resource for Apispec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apispec {
     /// A `apispec` named by its key, every other field unset.
@@ -530,6 +533,7 @@ impl rt::Resource for Apispecfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apispecfile {
     /// A `apispecfile` named by its key, every other field unset.
@@ -677,6 +681,7 @@ impl rt::Resource for ApispecStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApispecStats {
     /// `GET /nitro/v1/stat/apispec` (method inferred: the reference gives none)

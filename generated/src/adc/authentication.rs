@@ -118,6 +118,7 @@ impl rt::Resource for Authenticationadfsproxyprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Authenticationadfsproxyprofile {
     /// A `authenticationadfsproxyprofile` named by its key, every other field unset.
@@ -552,6 +553,8 @@ impl rt::Resource for Authenticationazurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.1");
+    const FIELDS_SINCE: &'static str = "1:13.1";
 }
 impl Authenticationazurekeyvault {
     /// A `authenticationazurekeyvault` named by its key, every other field unset.
@@ -779,6 +782,8 @@ impl rt::Resource for Authenticationcaptchaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.1");
+    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl Authenticationcaptchaaction {
     /// A `authenticationcaptchaaction` named by its key, every other field unset.
@@ -1278,6 +1283,7 @@ impl rt::Resource for AuthenticationcertpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyAuthenticationvserverBinding {
     /// A `authenticationcertpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -1503,6 +1509,7 @@ impl rt::Resource for AuthenticationcertpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyVpnglobalBinding {
     /// A `authenticationcertpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -1619,6 +1626,7 @@ impl rt::Resource for AuthenticationcertpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyVpnvserverBinding {
     /// A `authenticationcertpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -1746,6 +1754,7 @@ impl rt::Resource for Authenticationcitrixauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Authenticationcitrixauthaction {
     /// A `authenticationcitrixauthaction` named by its key, every other field unset.
@@ -1931,6 +1940,7 @@ impl rt::Resource for Authenticationdfaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationdfaaction {
     /// A `authenticationdfaaction` named by its key, every other field unset.
@@ -2099,6 +2109,7 @@ impl rt::Resource for Authenticationdfapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationdfapolicy {
     /// A `authenticationdfapolicy` named by its key, every other field unset.
@@ -2235,6 +2246,7 @@ impl rt::Resource for AuthenticationdfapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationdfapolicyBinding {
     /// A `authenticationdfapolicy_binding` named by its key, every other field unset.
@@ -2348,6 +2360,8 @@ impl rt::Resource for AuthenticationdfapolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationdfapolicyVpnvserverBinding {
     /// A `authenticationdfapolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -2527,6 +2541,7 @@ impl rt::Resource for Authenticationemailaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationemailaction {
     /// A `authenticationemailaction` named by its key, every other field unset.
@@ -2754,6 +2769,8 @@ impl rt::Resource for Authenticationepaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0");
+    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl Authenticationepaaction {
     /// A `authenticationepaaction` named by its key, every other field unset.
@@ -3276,6 +3293,7 @@ impl rt::Resource for Authenticationldapaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:12.1,18:12.1,21:13.1,23:12.0-FR4,31:12.1,39:11.0,42:12.0-FR4,44:12.1,45:11.0,52:12.0-FR4";
 }
 impl Authenticationldapaction {
     /// A `authenticationldapaction` named by its key, every other field unset.
@@ -3880,6 +3898,7 @@ impl rt::Resource for AuthenticationldappolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyAuthenticationvserverBinding {
     /// A `authenticationldappolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -4111,6 +4130,7 @@ impl rt::Resource for AuthenticationldappolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicySystemglobalBinding {
     /// A `authenticationldappolicy_systemglobal_binding` named by its key, every other field unset.
@@ -4227,6 +4247,7 @@ impl rt::Resource for AuthenticationldappolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyVpnglobalBinding {
     /// A `authenticationldappolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -4343,6 +4364,7 @@ impl rt::Resource for AuthenticationldappolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyVpnvserverBinding {
     /// A `authenticationldappolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -4589,6 +4611,7 @@ impl rt::Resource for AuthenticationlocalpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyAuthenticationvserverBinding {
     /// A `authenticationlocalpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -4817,6 +4840,7 @@ impl rt::Resource for AuthenticationlocalpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicySystemglobalBinding {
     /// A `authenticationlocalpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -4931,6 +4955,7 @@ impl rt::Resource for AuthenticationlocalpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyVpnglobalBinding {
     /// A `authenticationlocalpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -5045,6 +5070,7 @@ impl rt::Resource for AuthenticationlocalpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyVpnvserverBinding {
     /// A `authenticationlocalpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -5242,6 +5268,8 @@ impl rt::Resource for Authenticationloginschema {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Authenticationloginschema {
     /// A `authenticationloginschema` named by its key, every other field unset.
@@ -5492,6 +5520,7 @@ impl rt::Resource for Authenticationloginschemapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationloginschemapolicy {
     /// A `authenticationloginschemapolicy` named by its key, every other field unset.
@@ -5712,6 +5741,8 @@ impl rt::Resource for AuthenticationloginschemapolicyAuthenticationvserverBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
     /// A `authenticationloginschemapolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -5827,6 +5858,7 @@ impl rt::Resource for AuthenticationloginschemapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationloginschemapolicyBinding {
     /// A `authenticationloginschemapolicy_binding` named by its key, every other field unset.
@@ -5964,6 +5996,8 @@ impl rt::Resource for AuthenticationloginschemapolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AuthenticationloginschemapolicyVpnvserverBinding {
     /// A `authenticationloginschemapolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -6102,6 +6136,7 @@ impl rt::Resource for Authenticationnegotiateaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Authenticationnegotiateaction {
     /// A `authenticationnegotiateaction` named by its key, every other field unset.
@@ -6429,6 +6464,7 @@ impl rt::Resource for AuthenticationnegotiatepolicyAuthenticationvserverBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
     /// A `authenticationnegotiatepolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -6661,6 +6697,7 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationnegotiatepolicyVpnglobalBinding {
     /// A `authenticationnegotiatepolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -6778,6 +6815,7 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationnegotiatepolicyVpnvserverBinding {
     /// A `authenticationnegotiatepolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -6898,6 +6936,7 @@ impl rt::Resource for Authenticationnoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationnoauthaction {
     /// A `authenticationnoauthaction` named by its key, every other field unset.
@@ -7437,6 +7476,8 @@ impl rt::Resource for Authenticationoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "1:13.1,18:13.1,19:12.0,20:13.1,22:12.0,23:12.0-FR4,27:12.1,28:12.0,30:13.1,31:14.1,32:12.0,33:13.1,35:14.1,37:12.0,38:13.1,39:12.0,40:14.1,41:13.1,42:12.0,43:12.0,45:13.1,46:12.1,47:12.0";
 }
 impl Authenticationoauthaction {
     /// A `authenticationoauthaction` named by its key, every other field unset.
@@ -7829,6 +7870,7 @@ impl rt::Resource for Authenticationoauthidppolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Authenticationoauthidppolicy {
     /// A `authenticationoauthidppolicy` named by its key, every other field unset.
@@ -8008,6 +8050,7 @@ impl rt::Resource for AuthenticationoauthidppolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
     /// A `authenticationoauthidppolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -8123,6 +8166,7 @@ impl rt::Resource for AuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyBinding {
     /// A `authenticationoauthidppolicy_binding` named by its key, every other field unset.
@@ -8236,6 +8280,7 @@ impl rt::Resource for AuthenticationoauthidppolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyVpnvserverBinding {
     /// A `authenticationoauthidppolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -8471,6 +8516,8 @@ impl rt::Resource for Authenticationoauthidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
+    const FIELDS_SINCE: &'static str = "1:13.1,5:13.1,7:12.1,12:12.1,13:12.1,14:13.1,15:13.1,16:13.1";
 }
 impl Authenticationoauthidpprofile {
     /// A `authenticationoauthidpprofile` named by its key, every other field unset.
@@ -8980,6 +9027,8 @@ impl rt::Resource for AuthenticationpolicyAuthenticationpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl AuthenticationpolicyAuthenticationpolicylabelBinding {
     /// A `authenticationpolicy_authenticationpolicylabel_binding` named by its key, every other field unset.
@@ -9112,6 +9161,8 @@ impl rt::Resource for AuthenticationpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl AuthenticationpolicyAuthenticationvserverBinding {
     /// A `authenticationpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -9233,6 +9284,7 @@ impl rt::Resource for AuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationpolicyBinding {
     /// A `authenticationpolicy_binding` named by its key, every other field unset.
@@ -9360,6 +9412,7 @@ impl rt::Resource for AuthenticationpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationpolicySystemglobalBinding {
     /// A `authenticationpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -9532,6 +9585,7 @@ impl rt::Resource for Authenticationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+    const FIELDS_SINCE: &'static str = "1:11.0,7:11.0,12:12.0";
 }
 impl Authenticationpolicylabel {
     /// A `authenticationpolicylabel` named by its key, every other field unset.
@@ -9698,6 +9752,7 @@ impl rt::Resource for AuthenticationpolicylabelAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl AuthenticationpolicylabelAuthenticationpolicyBinding {
     /// A `authenticationpolicylabel_authenticationpolicy_binding` named by its key, every other field unset.
@@ -9930,6 +9985,7 @@ impl rt::Resource for Authenticationprotecteduseraction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationprotecteduseraction {
     /// A `authenticationprotecteduseraction` named by its key, every other field unset.
@@ -10255,6 +10311,7 @@ impl rt::Resource for Authenticationpushservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationpushservice {
     /// A `authenticationpushservice` named by its key, every other field unset.
@@ -10678,6 +10735,7 @@ impl rt::Resource for Authenticationradiusaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:12.0,3:11.1,11:14.1,27:14.1,28:14.1,29:12.1";
 }
 impl Authenticationradiusaction {
     /// A `authenticationradiusaction` named by its key, every other field unset.
@@ -11112,6 +11170,7 @@ impl rt::Resource for AuthenticationradiuspolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyAuthenticationvserverBinding {
     /// A `authenticationradiuspolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -11343,6 +11402,7 @@ impl rt::Resource for AuthenticationradiuspolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicySystemglobalBinding {
     /// A `authenticationradiuspolicy_systemglobal_binding` named by its key, every other field unset.
@@ -11459,6 +11519,7 @@ impl rt::Resource for AuthenticationradiuspolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyVpnglobalBinding {
     /// A `authenticationradiuspolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -11575,6 +11636,7 @@ impl rt::Resource for AuthenticationradiuspolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyVpnvserverBinding {
     /// A `authenticationradiuspolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -12184,6 +12246,7 @@ impl rt::Resource for Authenticationsamlaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:11.0,19:13.1,20:12.0-FR4,22:13.1,25:11.0,26:12.0,27:12.0-FR4,28:12.0,31:12.1,32:12.1,34:14.1,35:13.1,48:11.1,49:14.1,50:12.1";
 }
 impl Authenticationsamlaction {
     /// A `authenticationsamlaction` named by its key, every other field unset.
@@ -12811,6 +12874,7 @@ impl rt::Resource for AuthenticationsamlidppolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
     /// A `authenticationsamlidppolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -13030,6 +13094,7 @@ impl rt::Resource for AuthenticationsamlidppolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlidppolicyVpnvserverBinding {
     /// A `authenticationsamlidppolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -13736,6 +13801,7 @@ impl rt::Resource for Authenticationsamlidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:13.1,68:12.0-FR4,70:11.0,71:11.0,72:11.1,73:12.0,75:12.1,76:12.1,81:11.1,84:13.1,86:13.1,88:11.1,89:11.1,91:13.1,92:11.1,93:12.0";
 }
 impl Authenticationsamlidpprofile {
     /// A `authenticationsamlidpprofile` named by its key, every other field unset.
@@ -14574,6 +14640,7 @@ impl rt::Resource for AuthenticationsamlpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyAuthenticationvserverBinding {
     /// A `authenticationsamlpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -14803,6 +14870,8 @@ impl rt::Resource for AuthenticationsamlpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyVpnglobalBinding {
     /// A `authenticationsamlpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -14920,6 +14989,8 @@ impl rt::Resource for AuthenticationsamlpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyVpnvserverBinding {
     /// A `authenticationsamlpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -15030,6 +15101,7 @@ impl rt::Resource for Authenticationsmartaccesspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationsmartaccesspolicy {
     /// A `authenticationsmartaccesspolicy` named by its key, every other field unset.
@@ -15167,6 +15239,7 @@ impl rt::Resource for Authenticationsmartaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationsmartaccessprofile {
     /// A `authenticationsmartaccessprofile` named by its key, every other field unset.
@@ -15337,6 +15410,7 @@ impl rt::Resource for Authenticationstorefrontauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Authenticationstorefrontauthaction {
     /// A `authenticationstorefrontauthaction` named by its key, every other field unset.
@@ -15627,6 +15701,7 @@ impl rt::Resource for Authenticationtacacsaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1,8:11.1,9:11.1,10:11.1,11:11.1,12:11.1,13:11.1,14:11.1,15:11.1,16:11.1,17:11.1,18:13.1,24:11.1";
 }
 impl Authenticationtacacsaction {
     /// A `authenticationtacacsaction` named by its key, every other field unset.
@@ -16072,6 +16147,7 @@ impl rt::Resource for AuthenticationtacacspolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyAuthenticationvserverBinding {
     /// A `authenticationtacacspolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -16303,6 +16379,7 @@ impl rt::Resource for AuthenticationtacacspolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicySystemglobalBinding {
     /// A `authenticationtacacspolicy_systemglobal_binding` named by its key, every other field unset.
@@ -16419,6 +16496,7 @@ impl rt::Resource for AuthenticationtacacspolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyVpnglobalBinding {
     /// A `authenticationtacacspolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -16535,6 +16613,7 @@ impl rt::Resource for AuthenticationtacacspolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyVpnvserverBinding {
     /// A `authenticationtacacspolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -17086,6 +17165,7 @@ impl rt::Resource for Authenticationvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "8:12.1,33:13.1";
 }
 impl Authenticationvserver {
     /// A `authenticationvserver` named by its key, every other field unset.
@@ -17368,6 +17448,12 @@ impl rt::Resource for AuthenticationvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuditnslogpolicyBinding {
     /// A `authenticationvserver_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -17549,6 +17635,12 @@ impl rt::Resource for AuthenticationvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuditsyslogpolicyBinding {
     /// A `authenticationvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -17736,6 +17828,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationcertpolicyBinding {
     /// A `authenticationvserver_authenticationcertpolicy_binding` named by its key, every other field unset.
@@ -17923,6 +18021,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationldappolicyBinding {
     /// A `authenticationvserver_authenticationldappolicy_binding` named by its key, every other field unset.
@@ -18110,6 +18214,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationlocalpolicyBinding {
     /// A `authenticationvserver_authenticationlocalpolicy_binding` named by its key, every other field unset.
@@ -18311,6 +18421,13 @@ impl rt::Resource for AuthenticationvserverAuthenticationloginschemapolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
     /// A `authenticationvserver_authenticationloginschemapolicy_binding` named by its key, every other field unset.
@@ -18498,6 +18615,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationnegotiatepolicyBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     /// A `authenticationvserver_authenticationnegotiatepolicy_binding` named by its key, every other field unset.
@@ -18699,6 +18822,13 @@ impl rt::Resource for AuthenticationvserverAuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
     /// A `authenticationvserver_authenticationoauthidppolicy_binding` named by its key, every other field unset.
@@ -18886,6 +19016,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationpolicyBinding {
     /// A `authenticationvserver_authenticationpolicy_binding` named by its key, every other field unset.
@@ -19073,6 +19209,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationradiuspolicyBinding {
     /// A `authenticationvserver_authenticationradiuspolicy_binding` named by its key, every other field unset.
@@ -19260,6 +19402,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
     /// A `authenticationvserver_authenticationsamlidppolicy_binding` named by its key, every other field unset.
@@ -19447,6 +19595,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationsamlpolicyBinding {
     /// A `authenticationvserver_authenticationsamlpolicy_binding` named by its key, every other field unset.
@@ -19665,6 +19819,7 @@ impl rt::Resource for AuthenticationvserverAuthenticationsmartaccesspolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     /// A `authenticationvserver_authenticationsmartaccesspolicy_binding` named by its key, every other field unset.
@@ -19861,6 +20016,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationtacacspolicyBinding {
     /// A `authenticationvserver_authenticationtacacspolicy_binding` named by its key, every other field unset.
@@ -20048,6 +20209,12 @@ impl rt::Resource for AuthenticationvserverAuthenticationwebauthpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
     /// A `authenticationvserver_authenticationwebauthpolicy_binding` named by its key, every other field unset.
@@ -20491,6 +20658,7 @@ impl rt::Resource for AuthenticationvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl AuthenticationvserverCachepolicyBinding {
     /// A `authenticationvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -20685,6 +20853,13 @@ impl rt::Resource for AuthenticationvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const FIELDS_SINCE: &'static str = "1:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverCspolicyBinding {
     /// A `authenticationvserver_cspolicy_binding` named by its key, every other field unset.
@@ -20869,6 +21044,7 @@ impl rt::Resource for AuthenticationvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl AuthenticationvserverResponderpolicyBinding {
     /// A `authenticationvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -21052,6 +21228,7 @@ impl rt::Resource for AuthenticationvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AuthenticationvserverRewritepolicyBinding {
     /// A `authenticationvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -21237,6 +21414,12 @@ impl rt::Resource for AuthenticationvserverTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "1:13.1";
+    const DELETE_ARGS: &'static [&'static str] = &[
+        "policy",
+        "secondary",
+        "groupextraction",
+    ];
 }
 impl AuthenticationvserverTmsessionpolicyBinding {
     /// A `authenticationvserver_tmsessionpolicy_binding` named by its key, every other field unset.
@@ -21403,6 +21586,8 @@ impl rt::Resource for AuthenticationvserverVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
+    const DELETE_ARGS: &'static [&'static str] = &["portaltheme"];
 }
 impl AuthenticationvserverVpnportalthemeBinding {
     /// A `authenticationvserver_vpnportaltheme_binding` named by its key, every other field unset.
@@ -22081,6 +22266,7 @@ impl rt::Resource for AuthenticationwebauthpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
     /// A `authenticationwebauthpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -22314,6 +22500,7 @@ impl rt::Resource for AuthenticationwebauthpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicySystemglobalBinding {
     /// A `authenticationwebauthpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -22430,6 +22617,7 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyVpnglobalBinding {
     /// A `authenticationwebauthpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -22546,6 +22734,7 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyVpnvserverBinding {
     /// A `authenticationwebauthpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -22686,6 +22875,7 @@ impl rt::Resource for AuthenticationloginschemapolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationloginschemapolicyStats {
     /// `GET /nitro/v1/stat/authenticationloginschemapolicy/{name}`
@@ -22798,6 +22988,7 @@ impl rt::Resource for AuthenticationoauthidppolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyStats {
     /// `GET /nitro/v1/stat/authenticationoauthidppolicy/{name}`

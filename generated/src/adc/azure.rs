@@ -118,6 +118,7 @@ impl rt::Resource for Azureapplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Azureapplication {
     /// A `azureapplication` named by its key, every other field unset.
@@ -274,6 +275,7 @@ impl rt::Resource for Azurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Azurekeyvault {
     /// A `azurekeyvault` named by its key, every other field unset.

@@ -178,6 +178,7 @@ impl rt::Resource for DbCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCert {
     /// `GET /nitro/v2/config/db_cert`
@@ -249,6 +250,7 @@ impl rt::Resource for DbCipherSuite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["cipher_suite_name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCipherSuite {
     /// `GET /nitro/v2/config/db_cipher_suite/{cipher_suite_name}`
@@ -322,6 +324,7 @@ impl rt::Resource for DbCipherSuites {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCipherSuites {
     /// `GET /nitro/v2/config/db_cipher_suites`
@@ -420,6 +423,7 @@ impl rt::Resource for DbRootCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbRootCert {
     /// `DELETE /nitro/v2/config/db_root_cert/{file_name}`
@@ -534,6 +538,7 @@ impl rt::Resource for DbServerCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbServerCert {
     /// `DELETE /nitro/v2/config/db_server_cert/{file_name}`
@@ -648,6 +653,7 @@ impl rt::Resource for DbServerKey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbServerKey {
     /// `DELETE /nitro/v2/config/db_server_key/{file_name}`
@@ -820,6 +826,7 @@ impl rt::Resource for NsHealthMonitor {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsHealthMonitor {
     /// `GET /nitro/v2/config/ns_health_monitor`
@@ -897,6 +904,7 @@ impl rt::Resource for QuickLinks {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
+    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl QuickLinks {
     /// `GET /nitro/v2/config/quick_links`
