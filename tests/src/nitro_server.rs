@@ -9,7 +9,8 @@
 //! `sslcertkey_binding`, whose `sslcertkey_sslvserver_binding` and
 //! `sslcertkey_service_binding` rows are read-only views of the two SSL
 //! bindings from the certificate's side), serves `stat/lbvserver`
-//! with 64-bit counters as strings, and a fixed `Interface` list answered
+//! with 64-bit counters as strings (with `statbindings=yes`, the bound
+//! services' stat records nested under `service`), and a fixed `Interface` list answered
 //! under the lower-case key. It speaks the NITRO envelope, logs in and out
 //! with session cookies (`NITRO_AUTH_TOKEN`, ADM `SESSID` on `/nitro/v2`),
 //! accepts `X-NITRO-USER`/`X-NITRO-PASS`, answers bulk requests with 207
@@ -389,6 +390,8 @@ struct Query {
     warning: bool,
     /// `idempotent=yes`: an add of an existing object updates it.
     idempotent: bool,
+    /// `statbindings=yes`: stat records carry their bound services' records.
+    statbindings: bool,
 }
 
 fn decode(text: &str) -> String {
@@ -416,6 +419,7 @@ fn parse_query(raw: &str) -> Query {
             "pageno" => query.page_number = value.parse().ok(),
             "warning" => query.warning = value == "yes",
             "idempotent" => query.idempotent = value == "yes",
+            "statbindings" => query.statbindings = value == "yes",
             _ => {}
         }
     }
@@ -460,7 +464,7 @@ fn dispatch(state: &mut ServerState, method: &Method, uri: &Uri, headers: &Heade
         return done(200);
     }
     match (family, *method == Method::GET) {
-        ("stat", true) if resource == "lbvserver" => stat_lbvserver(state, key),
+        ("stat", true) if resource == "lbvserver" => stat_lbvserver(state, key, query.statbindings),
         ("stat", _) => not_found(),
         ("config", true) => get(state, resource, key, &query),
         ("config", false) => match check_content_type(headers, &body) {
@@ -650,7 +654,10 @@ fn aggregate(state: &ServerState, parent: &str, resource: &str, key: Option<&str
     listing(resource, vec![Value::Object(aggregate)])
 }
 
-fn stat_lbvserver(state: &ServerState, key: Option<&str>) -> Reply {
+/// `stat/lbvserver`; with `statbindings=yes` each record nests a `service`
+/// array: the stat records of the services bound to it
+/// (`lbvserver_service_binding`), in binding order.
+fn stat_lbvserver(state: &ServerState, key: Option<&str>, statbindings: bool) -> Reply {
     let objects = state.objects.get("lbvserver");
     let mut records = Vec::new();
     for (index, (name, object)) in objects.into_iter().flatten().enumerate() {
@@ -667,11 +674,41 @@ fn stat_lbvserver(state: &ServerState, key: Option<&str>) -> Reply {
             "requestsrate": 0,
             "totalrequestbytes": "9007199254740993",
         }));
+        if statbindings {
+            let services: Vec<Value> = state
+                .bindings
+                .get("lbvserver_service_binding")
+                .into_iter()
+                .flatten()
+                .filter(|row| row.get("name").map(text).as_deref() == Some(name.as_str()))
+                .filter_map(|row| row.get("servicename").map(text))
+                .map(|service| stat_service(state, &service))
+                .collect();
+            if let (Some(record), false) = (records.last_mut(), services.is_empty()) {
+                record["service"] = Value::Array(services);
+            }
+        }
     }
     if key.is_some() && records.is_empty() {
         return not_found();
     }
     listing("lbvserver", records)
+}
+
+/// The stat record of service `name` (counters derived from the name, so
+/// each service's differ).
+fn stat_service(state: &ServerState, name: &str) -> Value {
+    let object = state.objects.get("service").and_then(|objects| objects.get(name));
+    let up = object.and_then(|object| object.get("state")).and_then(Value::as_str) != Some("DISABLED");
+    let seed = name.bytes().fold(0_u64, |acc, byte| acc.wrapping_mul(31).wrapping_add(u64::from(byte)));
+    json!({
+        "name": name,
+        "state": if up { "UP" } else { "OUT OF SERVICE" },
+        "servicetype": object.and_then(|object| object.get("servicetype")).cloned().unwrap_or(Value::Null),
+        "totalrequests": (1000 + seed % 1000).to_string(),
+        "vsvrservicehits": (seed % 977).to_string(),
+        "requestsrate": 0,
+    })
 }
 
 /// One item of a write: the object, or the error reply.
