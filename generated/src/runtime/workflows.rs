@@ -845,6 +845,15 @@ mod tests {
     }
 
     #[test]
+    fn binding_identities_compare_names_exactly_enumerations_without_case_numbers_by_value() {
+        let id = |text: &str, enumerated: bool| IdValue { text: text.into(), enumerated };
+        assert!(id("web-1", false).matches(&id("web-1", false)));
+        assert!(!id("web-1", false).matches(&id("WEB-1", false)));
+        assert!(id("REQUEST", true).matches(&id("request", false)));
+        assert!(id("100", false).matches(&id("100.0", false)) && !id("100", false).matches(&id("101", false)));
+    }
+
+    #[test]
     fn file_names_that_leave_the_directory_are_refused() {
         assert!(check_file("/nsconfig/ssl", "cert.pem").is_ok());
         for (location, name) in [("/nsconfig/ssl", "../x"), ("/nsconfig/ssl", ".."), ("nsconfig", "x"), ("/nsconfig/../etc", "x"), ("/a", ""), ("/a", "a\nb")] {
