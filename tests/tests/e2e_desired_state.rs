@@ -234,3 +234,14 @@ async fn an_add_the_appliance_refuses_stops_before_any_delete() {
     assert!(writes(&server.requests()).iter().all(|(method, ..)| method == "PUT"));
     assert_eq!(held(&server), pairs(&[("vs1", "s1")]));
 }
+
+#[test]
+fn the_row_identity_is_the_generated_delete_arguments() {
+    use netscaler::runtime::resource::delete_args;
+    assert_eq!(delete_args::<LbvserverServiceBinding>(), ["servicename|servicegroupname"]);
+    assert_eq!(delete_args::<netscaler::adc::lb::LbvserverServicegroupBinding>(), ["servicegroupname|servicename"]);
+    assert!(delete_args::<Lbvserver>().is_empty());
+    // The same arguments the generated delete sends.
+    let row = LbvserverServiceBinding::new("vs1").servicename("s1").servicegroupname("s1");
+    assert_eq!(row.delete().path_and_query(), "/nitro/v1/config/lbvserver_service_binding/vs1?args=servicename:s1");
+}

@@ -179,7 +179,12 @@ pub fn product_mod(product: &ProductIndex) -> String {
             pub mod #module;
         }
     });
-    print_rust(std::slice::from_ref(&product.spec_path), quote! { #inner_doc #(#modules)* })
+    let facts = model::resource_facts(product);
+    let facts_doc = docs::attrs(&["Facts the runtime looks up by resource name (`runtime::resource`): releases for the firmware check, a binding's delete arguments.".to_string()]);
+    print_rust(
+        std::slice::from_ref(&product.spec_path),
+        quote! { #inner_doc #(#modules)* #facts_doc pub(crate) const RESOURCE_FACTS: &str = #facts; },
+    )
 }
 
 /// `Cargo.toml` of the generated crate.
@@ -417,6 +422,7 @@ pub fn lib_rs(info: &CrateInfo) -> String {
     });
     let release_items = releases.iter().map(|(product, release)| quote!((#product, #release)));
     let error_code_name = error_code_name(info);
+    let resource_facts = resource_facts(info);
     let releases_doc = docs::attrs(&["(product, release) pairs this crate was generated from.".to_string()]);
     let tokens = quote! {
         #doc
@@ -432,6 +438,8 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         pub const RELEASES: &[(&str, &str)] = &[#(#release_items),*];
 
         #error_code_name
+
+        #resource_facts
     };
     print_rust(info.inputs, tokens)
 }
@@ -458,6 +466,30 @@ fn error_code_name(info: &CrateInfo) -> proc_macro2::TokenStream {
         pub(crate) fn error_code_name(product: runtime::Product, #code: i64) -> Option<&'static str> {
             match product {
                 #(#arms)*
+            }
+        }
+    }
+}
+
+/// `resource_facts(api)`, behind the firmware check and `sync_bindings`
+/// (`runtime::resource`): the `RESOURCE_FACTS` text of the product an API
+/// belongs to, empty for a product the crate lacks.
+fn resource_facts(info: &CrateInfo) -> proc_macro2::TokenStream {
+    let arm = |product: Product| match info.products.iter().find(|p| p.api.product == product) {
+        Some(found) => {
+            let module = ident(found.module);
+            quote!(#module::RESOURCE_FACTS)
+        }
+        None => quote!(""),
+    };
+    let (adc, adm) = (arm(Product::Adc), arm(Product::Adm));
+    quote! {
+        /// The resource facts of the product `api` belongs to
+        /// (`<product>::RESOURCE_FACTS`).
+        pub(crate) fn resource_facts(api: runtime::Api) -> &'static str {
+            match api {
+                runtime::Api::AdcV1 => #adc,
+                runtime::Api::AdmV1 | runtime::Api::AdmV2 => #adm,
             }
         }
     }

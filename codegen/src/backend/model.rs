@@ -515,6 +515,51 @@ fn delete_args(resource: &Resource, operation: &Operation) -> Vec<String> {
     entries
 }
 
+/// The product's resource facts the runtime looks up by name, as the text
+/// of `<product>::RESOURCE_FACTS` (read by the runtime's `resource.rs`):
+/// one line per resource that has any, in resource id order,
+/// `<id> <since> <fields> <delete args>`, `-` for none, where `<id>` is
+/// the wire name (`stat/` before stat resources), `<since>` the release
+/// that introduced the resource, `<fields>` `index:release` pairs
+/// (indexes into `Model::FIELDS`) joined by `,`, and `<delete args>` a
+/// binding's delete arguments joined by `,` (alternatives by `|`: what
+/// names one row, for `sync_bindings`). Releases only when newer than the
+/// oldest documented one, only for fields a write can send, and not for
+/// a field as new as its resource. One text per product rather than
+/// constants per model: ~2,200 constants cost ~24 MB of the all-features
+/// check, this text almost nothing.
+pub fn resource_facts(index: &ProductIndex) -> String {
+    let mut text = String::new();
+    for (id, resource) in &index.api.resources {
+        let since = index.since_note(resource.since.as_ref());
+        let fields: Vec<String> = if resource.kind == ResourceKind::Stat {
+            Vec::new()
+        } else {
+            resource
+                .properties
+                .values()
+                .enumerate()
+                .filter(|(_, property)| property.access != Access::ReadOnly && property.since != resource.since)
+                .filter_map(|(position, property)| index.since_note(property.since.as_ref()).map(|since| format!("{position}:{since}")))
+                .collect()
+        };
+        let delete_args: Vec<String> = match resource.kind {
+            ResourceKind::Binding => resource
+                .operations
+                .values()
+                .find(|operation| matches!(classify(operation), Some(Endpoint::Delete)))
+                .map(|operation| delete_args(resource, operation))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if since.is_some() || !fields.is_empty() || !delete_args.is_empty() {
+            let or_none = |text: String| if text.is_empty() { "-".to_string() } else { text };
+            text.push_str(&format!("{id} {} {} {}\n", since.unwrap_or("-"), or_none(fields.join(",")), or_none(delete_args.join(","))));
+        }
+    }
+    text
+}
+
 fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &Ident) -> TokenStream {
     let name = &resource.name;
     let kind = match resource.kind {
@@ -524,50 +569,12 @@ fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &
     };
     let api = runtime_api(index);
     let keys = &resource.keys;
-    // Releases for the firmware check (`rt::Resource::SINCE`,
-    // `FIELDS_SINCE`): only what is newer than the oldest documented
-    // release, and only fields a write can send. One string per model,
-    // not a table: ~9,000 entries as `(u16, &str)` tuples cost far more of
-    // the all-features check than the same facts as text.
-    let since = index.since_note(resource.since.as_ref()).map(|since| quote! { const SINCE: Option<&'static str> = Some(#since); });
-    let fields_since: Vec<String> = if resource.kind == ResourceKind::Stat {
-        Vec::new()
-    } else {
-        resource
-            .properties
-            .values()
-            .enumerate()
-            .filter(|(_, property)| property.access != Access::ReadOnly)
-            // A property as new as its resource adds nothing to the
-            // resource's own `SINCE`.
-            .filter(|(_, property)| property.since != resource.since)
-            .filter_map(|(position, property)| index.since_note(property.since.as_ref()).map(|since| format!("{position}:{since}")))
-            .collect()
-    };
-    let fields_since = (!fields_since.is_empty()).then(|| {
-        let text = fields_since.join(",");
-        quote! { const FIELDS_SINCE: &'static str = #text; }
-    });
-    // What names one row of a binding besides its keys (`sync_bindings`).
-    let delete_args: Vec<String> = match resource.kind {
-        ResourceKind::Binding => resource
-            .operations
-            .values()
-            .find(|operation| matches!(classify(operation), Some(Endpoint::Delete)))
-            .map(|operation| delete_args(resource, operation))
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let delete_args = (!delete_args.is_empty()).then(|| quote! { const DELETE_ARGS: &'static [&'static str] = &[#(#delete_args),*]; });
     quote! {
         impl rt::Resource for #struct_ident {
             const NAME: &'static str = #name;
             const KIND: rt::ResourceKind = #kind;
             const API: rt::Api = #api;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
-            #since
-            #fields_since
-            #delete_args
         }
     }
 }

@@ -57,19 +57,6 @@ pub trait Resource: Model + serde::Serialize + serde::de::DeserializeOwned {
     const API: Api;
     /// Key properties (wire names), primary first; empty for singletons.
     const KEYS: &'static [&'static str];
-    /// The release that introduced the resource, when newer than the
-    /// oldest release the crate documents (the firmware check,
-    /// [`crate::runtime::Firmware::newer_than`]).
-    const SINCE: Option<&'static str> = None;
-    /// The writable fields introduced after the oldest documented release:
-    /// `index:release` pairs joined by `,` (`"6:14.1,9:11.1"`), indexes
-    /// into [`Model::FIELDS`]. Text rather than a table: it is read only
-    /// for the fields a request sends, and costs the crate's compile least.
-    const FIELDS_SINCE: &'static str = "";
-    /// A binding's delete arguments (`?args=` entries, alternatives
-    /// joined by `|`): with [`Resource::KEYS`], what names one row
-    /// ([`crate::Client::sync_bindings`]). Empty for other resources.
-    const DELETE_ARGS: &'static [&'static str] = &[];
 }
 
 /// A release a request relies on: the one that introduced its resource
@@ -326,13 +313,19 @@ struct Target {
     api: Api,
     keys: &'static [&'static str],
     fields: &'static [&'static str],
+    /// The release that introduced the resource, when newer than the
+    /// oldest the crate documents.
     since: Option<&'static str>,
+    /// The writable fields introduced after the oldest documented
+    /// release: `index:release` pairs joined by `,` (`"6:14.1,9:11.1"`),
+    /// indexes into [`Model::FIELDS`].
     fields_since: &'static str,
 }
 
 impl Target {
     fn of<R: Resource>() -> Target {
-        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS, fields: R::FIELDS, since: R::SINCE, fields_since: R::FIELDS_SINCE }
+        let Facts { since, fields_since, .. } = facts(R::API, R::KIND, R::NAME);
+        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS, fields: R::FIELDS, since, fields_since }
     }
 
     /// Notes in `parts` the releases of the fields `objs` set and the
@@ -399,6 +392,64 @@ impl Target {
             }
         }
     }
+}
+
+/// What the generated `<product>::RESOURCE_FACTS` text says of one
+/// resource.
+#[derive(Clone, Copy, Default)]
+struct Facts {
+    /// The release that introduced it, when newer than the oldest the
+    /// crate documents.
+    since: Option<&'static str>,
+    /// Its writable fields introduced later: `index:release` pairs joined
+    /// by `,`.
+    fields_since: &'static str,
+    /// A binding's delete arguments joined by `,` (alternatives by `|`).
+    delete_args: &'static str,
+}
+
+/// Resource `name`'s facts, from the product's generated `RESOURCE_FACTS`
+/// text (one line per resource with any: `<id> <since> <fields> <delete
+/// args>`, `-` for none), indexed once per product. One text per product
+/// instead of constants per model: the constants cost ~24 MB of the
+/// all-features check.
+fn facts(api: Api, kind: ResourceKind, name: &str) -> Facts {
+    type Index = std::collections::BTreeMap<(bool, &'static str), Facts>;
+    static ADC: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    static ADM: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let cell = match api {
+        Api::AdcV1 => &ADC,
+        Api::AdmV1 | Api::AdmV2 => &ADM,
+    };
+    let index = cell.get_or_init(|| {
+        let given = |text: &'static str| if text == "-" { "" } else { text };
+        crate::resource_facts(api)
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (id, since, fields, delete_args) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                let key = match id.strip_prefix("stat/") {
+                    Some(stat) => (true, stat),
+                    None => (false, id),
+                };
+                let since = Some(given(since)).filter(|since| !since.is_empty());
+                Some((key, Facts { since, fields_since: given(fields), delete_args: given(delete_args) }))
+            })
+            .collect()
+    });
+    index.get(&(kind == ResourceKind::Stat, name)).copied().unwrap_or_default()
+}
+
+/// A binding's delete arguments as the reference lists them (`?args=`
+/// entries, alternatives joined by `|`, as the generated `delete` sends
+/// them): with [`Resource::KEYS`], what names one row
+/// ([`crate::Client::sync_bindings`]). Empty for other resources and for
+/// bindings whose delete takes none.
+pub fn delete_args<R: Resource>() -> Vec<&'static str> {
+    if R::KIND != ResourceKind::Binding {
+        return Vec::new();
+    }
+    facts(R::API, R::KIND, R::NAME).delete_args.split(',').filter(|arg| !arg.is_empty()).collect()
 }
 
 /// The text of key property `name` of `obj`, when it is set and not empty.

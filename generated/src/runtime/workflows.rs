@@ -15,7 +15,7 @@ use crate::runtime::answer::FromNitro;
 use crate::runtime::client::Client;
 use crate::runtime::error::{Error, Result};
 use crate::runtime::model::{self, DynModel};
-use crate::runtime::resource::{encode_path_key, Method, Outcome, Parts, Request, Resource, ResourceKind};
+use crate::runtime::resource::{delete_args, encode_path_key, Method, Outcome, Parts, Request, Resource, ResourceKind};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
@@ -223,7 +223,7 @@ impl Client {
     /// have no key) exactly `wanted`.
     ///
     /// Rows are compared by what identifies one: the binding's key and
-    /// its delete arguments ([`Resource::DELETE_ARGS`]: on
+    /// its delete arguments ([`delete_args`]: on
     /// `lbvserver_service_binding`, `servicename` or `servicegroupname`).
     /// Names compare exactly, enumeration values without ASCII case,
     /// numbers by value; a delete argument a wanted row leaves unset
@@ -254,11 +254,12 @@ impl Client {
     /// ```
     pub async fn sync_bindings<B: Resource + Clone>(&self, parent: &str, wanted: &[B]) -> Result<BindingSync<B>> {
         let mut plan = self.plan_bindings(parent, wanted).await?;
+        let args = delete_args::<B>();
         for row in &plan.added {
             self.send(Request::add(row, Method::Put)).await?;
         }
         for row in &plan.removed {
-            self.send(Request::delete(row, B::DELETE_ARGS)).await?;
+            self.send(Request::delete(row, &args)).await?;
         }
         plan.dry_run = false;
         Ok(plan)
@@ -267,7 +268,8 @@ impl Client {
     /// The dry run of [`Client::sync_bindings`]: reads the parent's rows
     /// and answers what a sync would add, delete and keep; sends no write.
     pub async fn plan_bindings<B: Resource + Clone>(&self, parent: &str, wanted: &[B]) -> Result<BindingSync<B>> {
-        let wanted = wanted_rows(parent, wanted)?;
+        let args = delete_args::<B>();
+        let wanted = wanted_rows(parent, wanted, &args)?;
         let current = match B::KEYS.first() {
             Some(_) => self.send(Request::<Vec<B>>::get(parent)).await?,
             None => self.send(Request::<Vec<B>>::get_all()).await?,
@@ -281,7 +283,7 @@ impl Client {
                     set_text(&mut row, primary, parent).map_err(|why| Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)))?;
                 }
             }
-            if wanted.iter().any(|want| same_row(want, &row, B::KEYS, B::DELETE_ARGS)) {
+            if wanted.iter().any(|want| same_row(want, &row, B::KEYS, &args)) {
                 plan.kept.push(row);
             } else {
                 plan.removed.push(row);
@@ -289,7 +291,7 @@ impl Client {
         }
         let added: Vec<B> = wanted
             .into_iter()
-            .filter(|want| !plan.kept.iter().any(|row| same_row(want, row, B::KEYS, B::DELETE_ARGS)))
+            .filter(|want| !plan.kept.iter().any(|row| same_row(want, row, B::KEYS, &args)))
             .collect();
         plan.added = added;
         Ok(plan)
@@ -298,12 +300,12 @@ impl Client {
 
 /// The wanted rows with their key set to `parent`, or why they cannot be
 /// synced.
-fn wanted_rows<B: Resource + Clone>(parent: &str, wanted: &[B]) -> Result<Vec<B>> {
+fn wanted_rows<B: Resource + Clone>(parent: &str, wanted: &[B], args: &[&str]) -> Result<Vec<B>> {
     let refuse = |why: String| Err(Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)));
     if B::KIND != ResourceKind::Binding {
         return refuse("not a binding resource".into());
     }
-    if B::DELETE_ARGS.is_empty() {
+    if args.is_empty() {
         return refuse("the reference names no delete argument, so nothing tells one row from another".into());
     }
     match B::KEYS.first() {
@@ -321,10 +323,10 @@ fn wanted_rows<B: Resource + Clone>(parent: &str, wanted: &[B]) -> Result<Vec<B>
                 None => set_text(&mut row, primary, parent).map_err(|why| Error::InvalidRequest(format!("sync_bindings of {}: {why}", B::NAME)))?,
             }
         }
-        if !B::DELETE_ARGS.iter().flat_map(|slot| slot.split('|')).any(|name| model::field_text(&row, name).is_some()) {
-            return refuse(format!("wanted row {position} sets none of {} (what it binds)", B::DELETE_ARGS.join(", ")));
+        if !args.iter().flat_map(|slot| slot.split('|')).any(|name| model::field_text(&row, name).is_some()) {
+            return refuse(format!("wanted row {position} sets none of {} (what it binds)", args.join(", ")));
         }
-        if let Some(earlier) = rows.iter().position(|other: &B| same_row(other, &row, B::KEYS, B::DELETE_ARGS) && same_row(&row, other, B::KEYS, B::DELETE_ARGS)) {
+        if let Some(earlier) = rows.iter().position(|other: &B| same_row(other, &row, B::KEYS, args) && same_row(&row, other, B::KEYS, args)) {
             return refuse(format!("wanted rows {earlier} and {position} name the same row"));
         }
         rows.push(row);
