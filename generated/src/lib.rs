@@ -319,3 +319,11 @@ pub(crate) fn error_code_name(
         runtime::Product::Adm => adm::errors::name_of(code),
     }
 }
+/// The resource facts of the product `api` belongs to
+/// (`<product>::RESOURCE_FACTS`).
+pub(crate) fn resource_facts(api: runtime::Api) -> &'static str {
+    match api {
+        runtime::Api::AdcV1 => adc::RESOURCE_FACTS,
+        runtime::Api::AdmV1 | runtime::Api::AdmV2 => adm::RESOURCE_FACTS,
+    }
+}

@@ -222,7 +222,6 @@ impl rt::Resource for AaaglobalAaapreauthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["policy"];
 }
 impl AaaglobalAaapreauthenticationpolicyBinding {
     /// Sets [`policy`](Self::policy).
@@ -327,7 +326,6 @@ impl rt::Resource for AaaglobalAuthenticationnegotiateactionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["windowsprofile"];
 }
 impl AaaglobalAuthenticationnegotiateactionBinding {
     /// Sets [`windowsprofile`](Self::windowsprofile).
@@ -528,7 +526,6 @@ impl rt::Resource for Aaagroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "3:11.1";
 }
 impl Aaagroup {
     /// A `aaagroup` named by its key, every other field unset.
@@ -657,8 +654,6 @@ impl rt::Resource for AaagroupAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "1:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["username"];
 }
 impl AaagroupAaauserBinding {
     /// A `aaagroup_aaauser_binding` named by its key, every other field unset.
@@ -841,8 +836,6 @@ impl rt::Resource for AaagroupAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupAuditnslogpolicyBinding {
     /// A `aaagroup_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -1014,8 +1007,6 @@ impl rt::Resource for AaagroupAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupAuditsyslogpolicyBinding {
     /// A `aaagroup_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -1187,8 +1178,6 @@ impl rt::Resource for AaagroupAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupAuthorizationpolicyBinding {
     /// A `aaagroup_authorizationpolicy_binding` named by its key, every other field unset.
@@ -1497,9 +1486,6 @@ impl rt::Resource for AaagroupIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip6", "numaddr"];
 }
 impl AaagroupIntranetip6Binding {
     /// A `aaagroup_intranetip6_binding` named by its key, every other field unset.
@@ -1647,8 +1633,6 @@ impl rt::Resource for AaagroupIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "1:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip", "netmask"];
 }
 impl AaagroupIntranetipBinding {
     /// A `aaagroup_intranetip_binding` named by its key, every other field unset.
@@ -1815,8 +1799,6 @@ impl rt::Resource for AaagroupTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupTmsessionpolicyBinding {
     /// A `aaagroup_tmsessionpolicy_binding` named by its key, every other field unset.
@@ -1970,8 +1952,6 @@ impl rt::Resource for AaagroupVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetapplication"];
 }
 impl AaagroupVpnintranetapplicationBinding {
     /// A `aaagroup_vpnintranetapplication_binding` named by its key, every other field unset.
@@ -2136,8 +2116,6 @@ impl rt::Resource for AaagroupVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupVpnsessionpolicyBinding {
     /// A `aaagroup_vpnsessionpolicy_binding` named by its key, every other field unset.
@@ -2309,8 +2287,6 @@ impl rt::Resource for AaagroupVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaagroupVpntrafficpolicyBinding {
     /// A `aaagroup_vpntrafficpolicy_binding` named by its key, every other field unset.
@@ -2464,8 +2440,6 @@ impl rt::Resource for AaagroupVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["urlname"];
 }
 impl AaagroupVpnurlBinding {
     /// A `aaagroup_vpnurl_binding` named by its key, every other field unset.
@@ -2628,8 +2602,6 @@ impl rt::Resource for AaagroupVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl AaagroupVpnurlpolicyBinding {
     /// A `aaagroup_vpnurlpolicy_binding` named by its key, every other field unset.
@@ -3278,7 +3250,6 @@ impl rt::Resource for Aaaotpparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Aaaotpparameter {
     /// `GET /nitro/v1/config/aaaotpparameter` (method inferred: the reference gives none)
@@ -3697,7 +3668,6 @@ impl rt::Resource for Aaaparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.0,2:11.1,3:13.1,6:13.1,7:11.1,11:14.1,14:11.1,15:14.1,16:13.1,18:12.1,20:12.0-FR4,21:12.1,22:12.1,23:13.1,24:14.1,25:13.1,26:14.1";
 }
 impl Aaaparameter {
     /// `GET /nitro/v1/config/aaaparameter`
@@ -3837,7 +3807,6 @@ impl rt::Resource for Aaapreauthenticationaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.0";
 }
 impl Aaapreauthenticationaction {
     /// A `aaapreauthenticationaction` named by its key, every other field unset.
@@ -4273,7 +4242,6 @@ impl rt::Resource for AaapreauthenticationpolicyAaaglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AaapreauthenticationpolicyAaaglobalBinding {
     /// A `aaapreauthenticationpolicy_aaaglobal_binding` named by its key, every other field unset.
@@ -4488,7 +4456,6 @@ impl rt::Resource for AaapreauthenticationpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AaapreauthenticationpolicyVpnvserverBinding {
     /// A `aaapreauthenticationpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -4777,7 +4744,6 @@ impl rt::Resource for Aaaradiusparams {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0,2:11.1,12:14.1,25:12.1";
 }
 impl Aaaradiusparams {
     /// `GET /nitro/v1/config/aaaradiusparams`
@@ -4970,7 +4936,6 @@ impl rt::Resource for Aaasession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "10:11.1,17:12.1";
 }
 impl Aaasession {
     /// `GET /nitro/v1/config/aaasession?count=yes`
@@ -5069,7 +5034,6 @@ impl rt::Resource for Aaassoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Aaassoprofile {
     /// A `aaassoprofile` named by its key, every other field unset.
@@ -5254,7 +5218,6 @@ impl rt::Resource for Aaatacacsparams {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:11.1";
 }
 impl Aaatacacsparams {
     /// `GET /nitro/v1/config/aaatacacsparams`
@@ -5497,7 +5460,6 @@ impl rt::Resource for AaauserAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1";
 }
 impl AaauserAaagroupBinding {
     /// A `aaauser_aaagroup_binding` named by its key, every other field unset.
@@ -5626,8 +5588,6 @@ impl rt::Resource for AaauserAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserAuditnslogpolicyBinding {
     /// A `aaauser_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -5799,8 +5759,6 @@ impl rt::Resource for AaauserAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserAuditsyslogpolicyBinding {
     /// A `aaauser_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -5972,8 +5930,6 @@ impl rt::Resource for AaauserAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserAuthorizationpolicyBinding {
     /// A `aaauser_authorizationpolicy_binding` named by its key, every other field unset.
@@ -6280,9 +6236,6 @@ impl rt::Resource for AaauserIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip6", "numaddr"];
 }
 impl AaauserIntranetip6Binding {
     /// A `aaauser_intranetip6_binding` named by its key, every other field unset.
@@ -6430,8 +6383,6 @@ impl rt::Resource for AaauserIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "1:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip", "netmask"];
 }
 impl AaauserIntranetipBinding {
     /// A `aaauser_intranetip_binding` named by its key, every other field unset.
@@ -6598,8 +6549,6 @@ impl rt::Resource for AaauserTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserTmsessionpolicyBinding {
     /// A `aaauser_tmsessionpolicy_binding` named by its key, every other field unset.
@@ -6753,8 +6702,6 @@ impl rt::Resource for AaauserVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetapplication"];
 }
 impl AaauserVpnintranetapplicationBinding {
     /// A `aaauser_vpnintranetapplication_binding` named by its key, every other field unset.
@@ -6919,8 +6866,6 @@ impl rt::Resource for AaauserVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserVpnsessionpolicyBinding {
     /// A `aaauser_vpnsessionpolicy_binding` named by its key, every other field unset.
@@ -7092,8 +7037,6 @@ impl rt::Resource for AaauserVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type"];
 }
 impl AaauserVpntrafficpolicyBinding {
     /// A `aaauser_vpntrafficpolicy_binding` named by its key, every other field unset.
@@ -7247,8 +7190,6 @@ impl rt::Resource for AaauserVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["urlname"];
 }
 impl AaauserVpnurlBinding {
     /// A `aaauser_vpnurl_binding` named by its key, every other field unset.
@@ -7411,8 +7352,6 @@ impl rt::Resource for AaauserVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl AaauserVpnurlpolicyBinding {
     /// A `aaauser_vpnurlpolicy_binding` named by its key, every other field unset.

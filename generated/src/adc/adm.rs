@@ -91,7 +91,6 @@ impl rt::Resource for Admparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Admparameter {
     /// `GET /nitro/v1/config/admparameter` (method inferred: the reference gives none)

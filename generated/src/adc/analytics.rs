@@ -70,7 +70,6 @@ impl rt::Resource for AnalyticsglobalAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl AnalyticsglobalAnalyticsprofileBinding {
     /// Sets [`analyticsprofile`](Self::analyticsprofile).
@@ -670,8 +669,6 @@ impl rt::Resource for Analyticsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "1:13.1,2:14.1,3:14.1,4:14.1,5:14.1,6:13.1,9:14.1,10:13.1,11:13.1,16:14.1,31:14.1,32:13.1,33:14.1,35:13.1,37:14.1,38:14.1,40:14.1";
 }
 impl Analyticsprofile {
     /// A `analyticsprofile` named by its key, every other field unset.

@@ -90,7 +90,6 @@ impl rt::Resource for Apiprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apiprofile {
     /// A `apiprofile` named by its key, every other field unset.
@@ -214,7 +213,6 @@ impl rt::Resource for ApiprofileApispecBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiprofileApispecBinding {
     /// A `apiprofile_apispec_binding` named by its key, every other field unset.
@@ -398,7 +396,6 @@ impl rt::Resource for Apispec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apispec {
     /// A `apispec` named by its key, every other field unset.
@@ -533,7 +530,6 @@ impl rt::Resource for Apispecfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Apispecfile {
     /// A `apispecfile` named by its key, every other field unset.
@@ -681,7 +677,6 @@ impl rt::Resource for ApispecStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApispecStats {
     /// `GET /nitro/v1/stat/apispec` (method inferred: the reference gives none)

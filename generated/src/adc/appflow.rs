@@ -225,7 +225,6 @@ impl rt::Resource for Appflowaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1,2:13.1,7:12.0,9:12.0,12:11.1,14:11.1,15:12.0,16:12.0,17:11.1";
 }
 impl Appflowaction {
     /// A `appflowaction` named by its key, every other field unset.
@@ -432,8 +431,6 @@ impl rt::Resource for AppflowactionAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const DELETE_ARGS: &'static [&'static str] = &["analyticsprofile"];
 }
 impl AppflowactionAnalyticsprofileBinding {
     /// A `appflowaction_analyticsprofile_binding` named by its key, every other field unset.
@@ -557,7 +554,6 @@ impl rt::Resource for AppflowactionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl AppflowactionBinding {
     /// A `appflowaction_binding` named by its key, every other field unset.
@@ -746,7 +742,6 @@ impl rt::Resource for Appflowcollector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:12.0";
 }
 impl Appflowcollector {
     /// A `appflowcollector` named by its key, every other field unset.
@@ -1053,8 +1048,6 @@ impl rt::Resource for AppflowglobalAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl AppflowglobalAppflowpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1754,7 +1747,6 @@ impl rt::Resource for Appflowparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:13.1,3:12.1,5:11.1,8:12.0-FR4,9:13.1,10:13.1,11:12.0-FR4,12:12.1,15:12.1,23:12.0,31:11.0,32:11.0,33:13.1,34:12.0-FR4,35:12.1,36:11.0,37:11.0,38:12.1,39:11.1,40:11.1,42:11.1,43:12.0,44:13.1,45:13.1,49:13.1,51:12.0,52:13.1,53:12.0,54:13.1";
 }
 impl Appflowparam {
     /// `GET /nitro/v1/config/appflowparam`
@@ -2093,7 +2085,6 @@ impl rt::Resource for AppflowpolicyAppflowglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppflowpolicyAppflowglobalBinding {
     /// A `appflowpolicy_appflowglobal_binding` named by its key, every other field unset.
@@ -2231,7 +2222,6 @@ impl rt::Resource for AppflowpolicyAppflowpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppflowpolicyAppflowpolicylabelBinding {
     /// A `appflowpolicy_appflowpolicylabel_binding` named by its key, every other field unset.
@@ -2481,7 +2471,6 @@ impl rt::Resource for AppflowpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppflowpolicyCsvserverBinding {
     /// A `appflowpolicy_csvserver_binding` named by its key, every other field unset.
@@ -2619,7 +2608,6 @@ impl rt::Resource for AppflowpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppflowpolicyLbvserverBinding {
     /// A `appflowpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -2757,7 +2745,6 @@ impl rt::Resource for AppflowpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppflowpolicyVpnvserverBinding {
     /// A `appflowpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -3091,7 +3078,6 @@ impl rt::Resource for AppflowpolicylabelAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl AppflowpolicylabelAppflowpolicyBinding {
     /// A `appflowpolicylabel_appflowpolicy_binding` named by its key, every other field unset.

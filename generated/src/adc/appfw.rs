@@ -537,7 +537,6 @@ impl rt::Resource for Appfwfieldtype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "5:11.1";
 }
 impl Appfwfieldtype {
     /// A `appfwfieldtype` named by its key, every other field unset.
@@ -821,8 +820,6 @@ impl rt::Resource for AppfwglobalAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl AppfwglobalAppfwpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1008,7 +1005,6 @@ impl rt::Resource for AppfwglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl AppfwglobalAuditnslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1194,7 +1190,6 @@ impl rt::Resource for AppfwglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl AppfwglobalAuditsyslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1452,7 +1447,6 @@ impl rt::Resource for Appfwgrpccontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpccontenttypevalue"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Appfwgrpccontenttype {
     /// A `appfwgrpccontenttype` named by its key, every other field unset.
@@ -1566,7 +1560,6 @@ impl rt::Resource for Appfwgrpcwebjsoncontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpcwebjsoncontenttypevalue"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Appfwgrpcwebjsoncontenttype {
     /// A `appfwgrpcwebjsoncontenttype` named by its key, every other field unset.
@@ -1680,7 +1673,6 @@ impl rt::Resource for Appfwgrpcwebtextcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpcwebtextcontenttypevalue"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Appfwgrpcwebtextcontenttype {
     /// A `appfwgrpcwebtextcontenttype` named by its key, every other field unset.
@@ -2078,7 +2070,6 @@ impl rt::Resource for Appfwjsonerrorpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Appfwjsonerrorpage {
     /// A `appfwjsonerrorpage` named by its key, every other field unset.
@@ -2512,7 +2503,6 @@ impl rt::Resource for Appfwlearningdata {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:11.0,4:11.0,5:11.0,6:11.0,7:11.0,9:11.0,10:11.0";
 }
 impl Appfwlearningdata {
     /// `GET /nitro/v1/config/appfwlearningdata?count=yes`
@@ -2893,7 +2883,6 @@ impl rt::Resource for Appfwlearningsettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["profilename"];
-    const FIELDS_SINCE: &'static str = "1:13.1,2:11.0,3:11.0,4:13.1,7:11.0,8:11.0,9:13.1,12:13.1,15:13.1,18:13.1,22:13.1,25:13.1";
 }
 impl Appfwlearningsettings {
     /// A `appfwlearningsettings` named by its key, every other field unset.
@@ -3033,7 +3022,6 @@ impl rt::Resource for Appfwmultipartformcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["multipartformcontenttypevalue"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Appfwmultipartformcontenttype {
     /// A `appfwmultipartformcontenttype` named by its key, every other field unset.
@@ -3422,7 +3410,6 @@ impl rt::Resource for AppfwpolicyAppfwglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppfwpolicyAppfwglobalBinding {
     /// A `appfwpolicy_appfwglobal_binding` named by its key, every other field unset.
@@ -3562,7 +3549,6 @@ impl rt::Resource for AppfwpolicyAppfwpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppfwpolicyAppfwpolicylabelBinding {
     /// A `appfwpolicy_appfwpolicylabel_binding` named by its key, every other field unset.
@@ -3808,7 +3794,6 @@ impl rt::Resource for AppfwpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppfwpolicyCsvserverBinding {
     /// A `appfwpolicy_csvserver_binding` named by its key, every other field unset.
@@ -3948,7 +3933,6 @@ impl rt::Resource for AppfwpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AppfwpolicyLbvserverBinding {
     /// A `appfwpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -4273,7 +4257,6 @@ impl rt::Resource for AppfwpolicylabelAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl AppfwpolicylabelAppfwpolicyBinding {
     /// A `appfwpolicylabel_appfwpolicy_binding` named by its key, every other field unset.
@@ -4553,7 +4536,6 @@ impl rt::Resource for AppfwpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl AppfwpolicylabelPolicybindingBinding {
     /// A `appfwpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -6379,7 +6361,6 @@ impl rt::Resource for Appfwprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,4:14.1,5:14.1,6:13.1,7:14.1,11:13.1,12:13.1,16:14.1,18:13.1,19:13.1,20:14.1,21:13.1,26:13.1,28:13.1,42:14.1,47:11.0,48:13.1,53:14.1,56:14.1,57:14.1,59:13.1,60:14.1,61:14.1,63:13.1,64:13.1,65:13.1,66:13.1,67:13.1,68:11.0,69:13.1,71:14.1,72:13.1,73:14.1,74:13.1,75:13.1,76:13.1,77:13.1,78:13.1,79:14.1,80:14.1,81:14.1,82:14.1,83:13.1,84:13.1,85:13.1,86:13.1,89:13.1,90:14.1,91:14.1,92:14.1,93:12.0,96:13.1,97:12.0,99:13.1,100:13.1,101:14.1,103:13.1,104:13.1,107:14.1,108:12.1,110:14.1,116:13.1,119:13.1,125:11.0,129:11.0,133:13.1,137:13.1,138:13.1";
 }
 impl Appfwprofile {
     /// A `appfwprofile` named by its key, every other field unset.
@@ -7229,7 +7210,6 @@ impl rt::Resource for AppfwprofileAppfwconfidfieldBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileAppfwconfidfieldBinding {
     /// A `appfwprofile_appfwconfidfield_binding` named by its key, every other field unset.
@@ -7676,7 +7656,6 @@ impl rt::Resource for AppfwprofileBlockkeywordBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileBlockkeywordBinding {
     /// A `appfwprofile_blockkeyword_binding` named by its key, every other field unset.
@@ -7976,7 +7955,6 @@ impl rt::Resource for AppfwprofileBypasslistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileBypasslistBinding {
     /// A `appfwprofile_bypasslist_binding` named by its key, every other field unset.
@@ -8246,8 +8224,6 @@ impl rt::Resource for AppfwprofileCmdinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl AppfwprofileCmdinjectionBinding {
     /// A `appfwprofile_cmdinjection_binding` named by its key, every other field unset.
@@ -8478,8 +8454,6 @@ impl rt::Resource for AppfwprofileContenttypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,6:13.1,7:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["contenttype"];
 }
 impl AppfwprofileContenttypeBinding {
     /// A `appfwprofile_contenttype_binding` named by its key, every other field unset.
@@ -8655,8 +8629,6 @@ impl rt::Resource for AppfwprofileCookieconsistencyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["cookieconsistency"];
 }
 impl AppfwprofileCookieconsistencyBinding {
     /// A `appfwprofile_cookieconsistency_binding` named by its key, every other field unset.
@@ -8846,12 +8818,6 @@ impl rt::Resource for AppfwprofileCreditcardnumberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:14.1,5:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "creditcardnumber",
-        "creditcardnumberurl",
-    ];
 }
 impl AppfwprofileCreditcardnumberBinding {
     /// A `appfwprofile_creditcardnumber_binding` named by its key, every other field unset.
@@ -9091,14 +9057,6 @@ impl rt::Resource for AppfwprofileCrosssitescriptingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:11.0,4:11.0,8:13.1,10:11.0,12:13.1,13:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "crosssitescripting",
-        "formactionurl_xss",
-        "as_scan_location_xss",
-        "as_value_type_xss",
-        "as_value_expr_xss",
-    ];
 }
 impl AppfwprofileCrosssitescriptingBinding {
     /// A `appfwprofile_crosssitescripting_binding` named by its key, every other field unset.
@@ -9328,8 +9286,6 @@ impl rt::Resource for AppfwprofileCsrftagBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,5:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["csrftag", "csrfformactionurl"];
 }
 impl AppfwprofileCsrftagBinding {
     /// A `appfwprofile_csrftag_binding` named by its key, every other field unset.
@@ -9545,7 +9501,6 @@ impl rt::Resource for AppfwprofileDenylistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileDenylistBinding {
     /// A `appfwprofile_denylist_binding` named by its key, every other field unset.
@@ -9767,8 +9722,6 @@ impl rt::Resource for AppfwprofileDenyurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,6:13.1,7:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["denyurl"];
 }
 impl AppfwprofileDenyurlBinding {
     /// A `appfwprofile_denyurl_binding` named by its key, every other field unset.
@@ -9939,8 +9892,6 @@ impl rt::Resource for AppfwprofileExcluderescontenttypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,6:13.1,7:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["excluderescontenttype"];
 }
 impl AppfwprofileExcluderescontenttypeBinding {
     /// A `appfwprofile_excluderescontenttype_binding` named by its key, every other field unset.
@@ -10132,7 +10083,6 @@ impl rt::Resource for AppfwprofileFakeaccountBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileFakeaccountBinding {
     /// A `appfwprofile_fakeaccount_binding` named by its key, every other field unset.
@@ -10359,11 +10309,6 @@ impl rt::Resource for AppfwprofileFieldconsistencyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,5:13.1,8:13.1,9:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "fieldconsistency",
-        "formactionurl_ffc",
-    ];
 }
 impl AppfwprofileFieldconsistencyBinding {
     /// A `appfwprofile_fieldconsistency_binding` named by its key, every other field unset.
@@ -10567,8 +10512,6 @@ impl rt::Resource for AppfwprofileFieldformatBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,8:13.1,11:13.1,12:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["fieldformat", "formactionurl_ff"];
 }
 impl AppfwprofileFieldformatBinding {
     /// A `appfwprofile_fieldformat_binding` named by its key, every other field unset.
@@ -10824,8 +10767,6 @@ impl rt::Resource for AppfwprofileFileuploadtypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl AppfwprofileFileuploadtypeBinding {
     /// A `appfwprofile_fileuploadtype_binding` named by its key, every other field unset.
@@ -11057,7 +10998,6 @@ impl rt::Resource for AppfwprofileGrpcvalidationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileGrpcvalidationBinding {
     /// A `appfwprofile_grpcvalidation_binding` named by its key, every other field unset.
@@ -11277,7 +11217,6 @@ impl rt::Resource for AppfwprofileJsonblockkeywordBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileJsonblockkeywordBinding {
     /// A `appfwprofile_jsonblockkeyword_binding` named by its key, every other field unset.
@@ -11533,7 +11472,6 @@ impl rt::Resource for AppfwprofileJsoncmdurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileJsoncmdurlBinding {
     /// A `appfwprofile_jsoncmdurl_binding` named by its key, every other field unset.
@@ -11875,8 +11813,6 @@ impl rt::Resource for AppfwprofileJsondosurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl AppfwprofileJsondosurlBinding {
     /// A `appfwprofile_jsondosurl_binding` named by its key, every other field unset.
@@ -12205,8 +12141,6 @@ impl rt::Resource for AppfwprofileJsonsqlurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,5:14.1,6:14.1,8:14.1";
 }
 impl AppfwprofileJsonsqlurlBinding {
     /// A `appfwprofile_jsonsqlurl_binding` named by its key, every other field unset.
@@ -12491,8 +12425,6 @@ impl rt::Resource for AppfwprofileJsonxssurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,5:14.1,6:14.1,8:14.1";
 }
 impl AppfwprofileJsonxssurlBinding {
     /// A `appfwprofile_jsonxssurl_binding` named by its key, every other field unset.
@@ -12740,9 +12672,6 @@ impl rt::Resource for AppfwprofileLogexpressionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["logexpression"];
 }
 impl AppfwprofileLogexpressionBinding {
     /// A `appfwprofile_logexpression_binding` named by its key, every other field unset.
@@ -12921,7 +12850,6 @@ impl rt::Resource for AppfwprofileRestvalidationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfwprofileRestvalidationBinding {
     /// A `appfwprofile_restvalidation_binding` named by its key, every other field unset.
@@ -13159,8 +13087,6 @@ impl rt::Resource for AppfwprofileSafeobjectBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.1,5:13.1,8:13.1,9:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["safeobject"];
 }
 impl AppfwprofileSafeobjectBinding {
     /// A `appfwprofile_safeobject_binding` named by its key, every other field unset.
@@ -13382,14 +13308,6 @@ impl rt::Resource for AppfwprofileSqlinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:11.0,4:11.0,7:13.1,9:11.0,11:13.1,12:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "sqlinjection",
-        "formactionurl_sql",
-        "as_scan_location_sql",
-        "as_value_type_sql",
-        "as_value_expr_sql",
-    ];
 }
 impl AppfwprofileSqlinjectionBinding {
     /// A `appfwprofile_sqlinjection_binding` named by its key, every other field unset.
@@ -13618,8 +13536,6 @@ impl rt::Resource for AppfwprofileStarturlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["starturl"];
 }
 impl AppfwprofileStarturlBinding {
     /// A `appfwprofile_starturl_binding` named by its key, every other field unset.
@@ -13790,8 +13706,6 @@ impl rt::Resource for AppfwprofileTrustedlearningclientsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["trustedlearningclients"];
 }
 impl AppfwprofileTrustedlearningclientsBinding {
     /// A `appfwprofile_trustedlearningclients_binding` named by its key, every other field unset.
@@ -13986,8 +13900,6 @@ impl rt::Resource for AppfwprofileXmlattachmenturlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["xmlattachmenturl"];
 }
 impl AppfwprofileXmlattachmenturlBinding {
     /// A `appfwprofile_xmlattachmenturl_binding` named by its key, every other field unset.
@@ -14382,8 +14294,6 @@ impl rt::Resource for AppfwprofileXmldosurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["xmldosurl"];
 }
 impl AppfwprofileXmldosurlBinding {
     /// A `appfwprofile_xmldosurl_binding` named by its key, every other field unset.
@@ -14838,11 +14748,6 @@ impl rt::Resource for AppfwprofileXmlsqlinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "xmlsqlinjection",
-        "as_scan_location_xmlsql",
-    ];
 }
 impl AppfwprofileXmlsqlinjectionBinding {
     /// A `appfwprofile_xmlsqlinjection_binding` named by its key, every other field unset.
@@ -15078,8 +14983,6 @@ impl rt::Resource for AppfwprofileXmlvalidationurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["xmlvalidationurl"];
 }
 impl AppfwprofileXmlvalidationurlBinding {
     /// A `appfwprofile_xmlvalidationurl_binding` named by its key, every other field unset.
@@ -15300,8 +15203,6 @@ impl rt::Resource for AppfwprofileXmlwsiurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:13.1,5:13.1,6:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["xmlwsiurl"];
 }
 impl AppfwprofileXmlwsiurlBinding {
     /// A `appfwprofile_xmlwsiurl_binding` named by its key, every other field unset.
@@ -15487,8 +15388,6 @@ impl rt::Resource for AppfwprofileXmlxssBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:13.1,7:13.1,8:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["xmlxss", "as_scan_location_xmlxss"];
 }
 impl AppfwprofileXmlxssBinding {
     /// A `appfwprofile_xmlxss_binding` named by its key, every other field unset.
@@ -15647,7 +15546,6 @@ impl rt::Resource for Appfwprotofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Appfwprotofile {
     /// A `appfwprotofile` named by its key, every other field unset.
@@ -15952,7 +15850,6 @@ impl rt::Resource for Appfwsettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:13.1,4:14.1,9:11.0,14:13.1,15:14.1,16:13.1,17:13.1,18:14.1,21:12.0";
 }
 impl Appfwsettings {
     /// `GET /nitro/v1/config/appfwsettings`
@@ -16133,7 +16030,6 @@ impl rt::Resource for Appfwsignatures {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,4:14.1,10:13.1,12:14.1,15:13.1";
 }
 impl Appfwsignatures {
     /// A `appfwsignatures` named by its key, every other field unset.
@@ -16322,7 +16218,6 @@ impl rt::Resource for Appfwtransactionrecords {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:11.1";
 }
 impl Appfwtransactionrecords {
     /// `GET /nitro/v1/config/appfwtransactionrecords?count=yes`
@@ -16425,7 +16320,6 @@ impl rt::Resource for Appfwurlencodedformcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["urlencodedformcontenttypevalue"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Appfwurlencodedformcontenttype {
     /// A `appfwurlencodedformcontenttype` named by its key, every other field unset.

@@ -245,7 +245,6 @@ impl rt::Resource for Appqoeaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "10:13.1,15:13.1,16:13.1,17:11.1";
 }
 impl Appqoeaction {
     /// A `appqoeaction` named by its key, every other field unset.
@@ -924,7 +923,6 @@ impl rt::Resource for AppqoepolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:11.1,5:11.1";
 }
 impl AppqoepolicyLbvserverBinding {
     /// A `appqoepolicy_lbvserver_binding` named by its key, every other field unset.

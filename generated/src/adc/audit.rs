@@ -786,7 +786,6 @@ impl rt::Resource for Auditnslogaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.0,5:13.1,7:11.1,8:11.1,13:11.0,15:14.1,16:11.1,19:12.0,20:11.1,23:14.1,24:12.0-FR4";
 }
 impl Auditnslogaction {
     /// A `auditnslogaction` named by its key, every other field unset.
@@ -1098,9 +1097,6 @@ impl rt::Resource for AuditnslogglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "globalbindtype"];
 }
 impl AuditnslogglobalAuditnslogpolicyBinding {
     /// Sets [`globalbindtype`](Self::globalbindtype).
@@ -1214,7 +1210,6 @@ impl rt::Resource for AuditnslogglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl AuditnslogglobalBinding {
     /// `GET /nitro/v1/config/auditnslogglobal_binding`
@@ -1393,7 +1388,6 @@ impl rt::Resource for Auditnslogparams {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0,4:13.1,9:11.0,10:14.1,13:12.0,14:11.1,17:12.0-FR4";
 }
 impl Auditnslogparams {
     /// `GET /nitro/v1/config/auditnslogparams`
@@ -1689,7 +1683,6 @@ impl rt::Resource for AuditnslogpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyAaagroupBinding {
     /// A `auditnslogpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -1806,7 +1799,6 @@ impl rt::Resource for AuditnslogpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyAaauserBinding {
     /// A `auditnslogpolicy_aaauser_binding` named by its key, every other field unset.
@@ -1923,7 +1915,6 @@ impl rt::Resource for AuditnslogpolicyAppfwglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyAppfwglobalBinding {
     /// A `auditnslogpolicy_appfwglobal_binding` named by its key, every other field unset.
@@ -2041,7 +2032,6 @@ impl rt::Resource for AuditnslogpolicyAuditnslogglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl AuditnslogpolicyAuditnslogglobalBinding {
     /// A `auditnslogpolicy_auditnslogglobal_binding` named by its key, every other field unset.
@@ -2158,7 +2148,6 @@ impl rt::Resource for AuditnslogpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyAuthenticationvserverBinding {
     /// A `auditnslogpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -2432,7 +2421,6 @@ impl rt::Resource for AuditnslogpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyCsvserverBinding {
     /// A `auditnslogpolicy_csvserver_binding` named by its key, every other field unset.
@@ -2549,7 +2537,6 @@ impl rt::Resource for AuditnslogpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyLbvserverBinding {
     /// A `auditnslogpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -2666,7 +2653,6 @@ impl rt::Resource for AuditnslogpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicySystemglobalBinding {
     /// A `auditnslogpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -2783,7 +2769,6 @@ impl rt::Resource for AuditnslogpolicyTmglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyTmglobalBinding {
     /// A `auditnslogpolicy_tmglobal_binding` named by its key, every other field unset.
@@ -2900,7 +2885,6 @@ impl rt::Resource for AuditnslogpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyVpnglobalBinding {
     /// A `auditnslogpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -3017,7 +3001,6 @@ impl rt::Resource for AuditnslogpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditnslogpolicyVpnvserverBinding {
     /// A `auditnslogpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -3457,7 +3440,6 @@ impl rt::Resource for Auditsyslogaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.0,5:13.1,7:11.0,8:11.1,9:11.1,11:14.1,12:14.1,14:11.0,17:11.0,18:14.1,19:11.0,20:14.1,22:11.1,23:14.1,24:11.1,27:12.0,28:14.1,29:11.1,30:14.1,32:11.0,34:14.1,35:11.0,36:12.0-FR4";
 }
 impl Auditsyslogaction {
     /// A `auditsyslogaction` named by its key, every other field unset.
@@ -3985,9 +3967,6 @@ impl rt::Resource for AuditsyslogglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "1:12.0,2:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "globalbindtype"];
 }
 impl AuditsyslogglobalAuditsyslogpolicyBinding {
     /// Sets [`globalbindtype`](Self::globalbindtype).
@@ -4101,7 +4080,6 @@ impl rt::Resource for AuditsyslogglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl AuditsyslogglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogglobal_binding`
@@ -4333,7 +4311,6 @@ impl rt::Resource for Auditsyslogparams {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0,4:13.1,6:11.0,10:11.0,11:14.1,14:12.0,15:14.1,16:11.1,19:12.0-FR4";
 }
 impl Auditsyslogparams {
     /// `GET /nitro/v1/config/auditsyslogparams`
@@ -4614,7 +4591,6 @@ impl rt::Resource for AuditsyslogpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyAaagroupBinding {
     /// A `auditsyslogpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -4731,7 +4707,6 @@ impl rt::Resource for AuditsyslogpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyAaauserBinding {
     /// A `auditsyslogpolicy_aaauser_binding` named by its key, every other field unset.
@@ -4849,7 +4824,6 @@ impl rt::Resource for AuditsyslogpolicyAuditsyslogglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl AuditsyslogpolicyAuditsyslogglobalBinding {
     /// A `auditsyslogpolicy_auditsyslogglobal_binding` named by its key, every other field unset.
@@ -4966,7 +4940,6 @@ impl rt::Resource for AuditsyslogpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyAuthenticationvserverBinding {
     /// A `auditsyslogpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -5244,7 +5217,6 @@ impl rt::Resource for AuditsyslogpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyCsvserverBinding {
     /// A `auditsyslogpolicy_csvserver_binding` named by its key, every other field unset.
@@ -5361,7 +5333,6 @@ impl rt::Resource for AuditsyslogpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyLbvserverBinding {
     /// A `auditsyslogpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -5478,7 +5449,6 @@ impl rt::Resource for AuditsyslogpolicyRnatglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyRnatglobalBinding {
     /// A `auditsyslogpolicy_rnatglobal_binding` named by its key, every other field unset.
@@ -5595,7 +5565,6 @@ impl rt::Resource for AuditsyslogpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicySystemglobalBinding {
     /// A `auditsyslogpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -5712,7 +5681,6 @@ impl rt::Resource for AuditsyslogpolicyTmglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyTmglobalBinding {
     /// A `auditsyslogpolicy_tmglobal_binding` named by its key, every other field unset.
@@ -5829,7 +5797,6 @@ impl rt::Resource for AuditsyslogpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyVpnglobalBinding {
     /// A `auditsyslogpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -5946,7 +5913,6 @@ impl rt::Resource for AuditsyslogpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuditsyslogpolicyVpnvserverBinding {
     /// A `auditsyslogpolicy_vpnvserver_binding` named by its key, every other field unset.

@@ -118,7 +118,6 @@ impl rt::Resource for Authenticationadfsproxyprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Authenticationadfsproxyprofile {
     /// A `authenticationadfsproxyprofile` named by its key, every other field unset.
@@ -553,8 +552,6 @@ impl rt::Resource for Authenticationazurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "1:13.1";
 }
 impl Authenticationazurekeyvault {
     /// A `authenticationazurekeyvault` named by its key, every other field unset.
@@ -782,8 +779,6 @@ impl rt::Resource for Authenticationcaptchaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl Authenticationcaptchaaction {
     /// A `authenticationcaptchaaction` named by its key, every other field unset.
@@ -1283,7 +1278,6 @@ impl rt::Resource for AuthenticationcertpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyAuthenticationvserverBinding {
     /// A `authenticationcertpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -1509,7 +1503,6 @@ impl rt::Resource for AuthenticationcertpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyVpnglobalBinding {
     /// A `authenticationcertpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -1626,7 +1619,6 @@ impl rt::Resource for AuthenticationcertpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationcertpolicyVpnvserverBinding {
     /// A `authenticationcertpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -1754,7 +1746,6 @@ impl rt::Resource for Authenticationcitrixauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Authenticationcitrixauthaction {
     /// A `authenticationcitrixauthaction` named by its key, every other field unset.
@@ -1940,7 +1931,6 @@ impl rt::Resource for Authenticationdfaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationdfaaction {
     /// A `authenticationdfaaction` named by its key, every other field unset.
@@ -2109,7 +2099,6 @@ impl rt::Resource for Authenticationdfapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationdfapolicy {
     /// A `authenticationdfapolicy` named by its key, every other field unset.
@@ -2246,7 +2235,6 @@ impl rt::Resource for AuthenticationdfapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationdfapolicyBinding {
     /// A `authenticationdfapolicy_binding` named by its key, every other field unset.
@@ -2360,8 +2348,6 @@ impl rt::Resource for AuthenticationdfapolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationdfapolicyVpnvserverBinding {
     /// A `authenticationdfapolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -2541,7 +2527,6 @@ impl rt::Resource for Authenticationemailaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationemailaction {
     /// A `authenticationemailaction` named by its key, every other field unset.
@@ -2769,8 +2754,6 @@ impl rt::Resource for Authenticationepaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl Authenticationepaaction {
     /// A `authenticationepaaction` named by its key, every other field unset.
@@ -3293,7 +3276,6 @@ impl rt::Resource for Authenticationldapaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:12.1,18:12.1,21:13.1,23:12.0-FR4,31:12.1,39:11.0,42:12.0-FR4,44:12.1,45:11.0,52:12.0-FR4";
 }
 impl Authenticationldapaction {
     /// A `authenticationldapaction` named by its key, every other field unset.
@@ -3898,7 +3880,6 @@ impl rt::Resource for AuthenticationldappolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyAuthenticationvserverBinding {
     /// A `authenticationldappolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -4130,7 +4111,6 @@ impl rt::Resource for AuthenticationldappolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicySystemglobalBinding {
     /// A `authenticationldappolicy_systemglobal_binding` named by its key, every other field unset.
@@ -4247,7 +4227,6 @@ impl rt::Resource for AuthenticationldappolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyVpnglobalBinding {
     /// A `authenticationldappolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -4364,7 +4343,6 @@ impl rt::Resource for AuthenticationldappolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationldappolicyVpnvserverBinding {
     /// A `authenticationldappolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -4611,7 +4589,6 @@ impl rt::Resource for AuthenticationlocalpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyAuthenticationvserverBinding {
     /// A `authenticationlocalpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -4840,7 +4817,6 @@ impl rt::Resource for AuthenticationlocalpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicySystemglobalBinding {
     /// A `authenticationlocalpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -4955,7 +4931,6 @@ impl rt::Resource for AuthenticationlocalpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyVpnglobalBinding {
     /// A `authenticationlocalpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -5070,7 +5045,6 @@ impl rt::Resource for AuthenticationlocalpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationlocalpolicyVpnvserverBinding {
     /// A `authenticationlocalpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -5268,8 +5242,6 @@ impl rt::Resource for Authenticationloginschema {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Authenticationloginschema {
     /// A `authenticationloginschema` named by its key, every other field unset.
@@ -5520,7 +5492,6 @@ impl rt::Resource for Authenticationloginschemapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Authenticationloginschemapolicy {
     /// A `authenticationloginschemapolicy` named by its key, every other field unset.
@@ -5741,8 +5712,6 @@ impl rt::Resource for AuthenticationloginschemapolicyAuthenticationvserverBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
     /// A `authenticationloginschemapolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -5858,7 +5827,6 @@ impl rt::Resource for AuthenticationloginschemapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationloginschemapolicyBinding {
     /// A `authenticationloginschemapolicy_binding` named by its key, every other field unset.
@@ -5996,8 +5964,6 @@ impl rt::Resource for AuthenticationloginschemapolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl AuthenticationloginschemapolicyVpnvserverBinding {
     /// A `authenticationloginschemapolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -6136,7 +6102,6 @@ impl rt::Resource for Authenticationnegotiateaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Authenticationnegotiateaction {
     /// A `authenticationnegotiateaction` named by its key, every other field unset.
@@ -6464,7 +6429,6 @@ impl rt::Resource for AuthenticationnegotiatepolicyAuthenticationvserverBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
     /// A `authenticationnegotiatepolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -6697,7 +6661,6 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationnegotiatepolicyVpnglobalBinding {
     /// A `authenticationnegotiatepolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -6815,7 +6778,6 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationnegotiatepolicyVpnvserverBinding {
     /// A `authenticationnegotiatepolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -6936,7 +6898,6 @@ impl rt::Resource for Authenticationnoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationnoauthaction {
     /// A `authenticationnoauthaction` named by its key, every other field unset.
@@ -7476,8 +7437,6 @@ impl rt::Resource for Authenticationoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:13.1,18:13.1,19:12.0,20:13.1,22:12.0,23:12.0-FR4,27:12.1,28:12.0,30:13.1,31:14.1,32:12.0,33:13.1,35:14.1,37:12.0,38:13.1,39:12.0,40:14.1,41:13.1,42:12.0,43:12.0,45:13.1,46:12.1,47:12.0";
 }
 impl Authenticationoauthaction {
     /// A `authenticationoauthaction` named by its key, every other field unset.
@@ -7870,7 +7829,6 @@ impl rt::Resource for Authenticationoauthidppolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Authenticationoauthidppolicy {
     /// A `authenticationoauthidppolicy` named by its key, every other field unset.
@@ -8050,7 +8008,6 @@ impl rt::Resource for AuthenticationoauthidppolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
     /// A `authenticationoauthidppolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -8166,7 +8123,6 @@ impl rt::Resource for AuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyBinding {
     /// A `authenticationoauthidppolicy_binding` named by its key, every other field unset.
@@ -8280,7 +8236,6 @@ impl rt::Resource for AuthenticationoauthidppolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyVpnvserverBinding {
     /// A `authenticationoauthidppolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -8516,8 +8471,6 @@ impl rt::Resource for Authenticationoauthidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "1:13.1,5:13.1,7:12.1,12:12.1,13:12.1,14:13.1,15:13.1,16:13.1";
 }
 impl Authenticationoauthidpprofile {
     /// A `authenticationoauthidpprofile` named by its key, every other field unset.
@@ -9027,8 +8980,6 @@ impl rt::Resource for AuthenticationpolicyAuthenticationpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl AuthenticationpolicyAuthenticationpolicylabelBinding {
     /// A `authenticationpolicy_authenticationpolicylabel_binding` named by its key, every other field unset.
@@ -9161,8 +9112,6 @@ impl rt::Resource for AuthenticationpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl AuthenticationpolicyAuthenticationvserverBinding {
     /// A `authenticationpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -9284,7 +9233,6 @@ impl rt::Resource for AuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationpolicyBinding {
     /// A `authenticationpolicy_binding` named by its key, every other field unset.
@@ -9412,7 +9360,6 @@ impl rt::Resource for AuthenticationpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationpolicySystemglobalBinding {
     /// A `authenticationpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -9585,7 +9532,6 @@ impl rt::Resource for Authenticationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "1:11.0,7:11.0,12:12.0";
 }
 impl Authenticationpolicylabel {
     /// A `authenticationpolicylabel` named by its key, every other field unset.
@@ -9752,7 +9698,6 @@ impl rt::Resource for AuthenticationpolicylabelAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl AuthenticationpolicylabelAuthenticationpolicyBinding {
     /// A `authenticationpolicylabel_authenticationpolicy_binding` named by its key, every other field unset.
@@ -9985,7 +9930,6 @@ impl rt::Resource for Authenticationprotecteduseraction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationprotecteduseraction {
     /// A `authenticationprotecteduseraction` named by its key, every other field unset.
@@ -10311,7 +10255,6 @@ impl rt::Resource for Authenticationpushservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Authenticationpushservice {
     /// A `authenticationpushservice` named by its key, every other field unset.
@@ -10735,7 +10678,6 @@ impl rt::Resource for Authenticationradiusaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:12.0,3:11.1,11:14.1,27:14.1,28:14.1,29:12.1";
 }
 impl Authenticationradiusaction {
     /// A `authenticationradiusaction` named by its key, every other field unset.
@@ -11170,7 +11112,6 @@ impl rt::Resource for AuthenticationradiuspolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyAuthenticationvserverBinding {
     /// A `authenticationradiuspolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -11402,7 +11343,6 @@ impl rt::Resource for AuthenticationradiuspolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicySystemglobalBinding {
     /// A `authenticationradiuspolicy_systemglobal_binding` named by its key, every other field unset.
@@ -11519,7 +11459,6 @@ impl rt::Resource for AuthenticationradiuspolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyVpnglobalBinding {
     /// A `authenticationradiuspolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -11636,7 +11575,6 @@ impl rt::Resource for AuthenticationradiuspolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationradiuspolicyVpnvserverBinding {
     /// A `authenticationradiuspolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -12246,7 +12184,6 @@ impl rt::Resource for Authenticationsamlaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,19:13.1,20:12.0-FR4,22:13.1,25:11.0,26:12.0,27:12.0-FR4,28:12.0,31:12.1,32:12.1,34:14.1,35:13.1,48:11.1,49:14.1,50:12.1";
 }
 impl Authenticationsamlaction {
     /// A `authenticationsamlaction` named by its key, every other field unset.
@@ -12874,7 +12811,6 @@ impl rt::Resource for AuthenticationsamlidppolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
     /// A `authenticationsamlidppolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -13094,7 +13030,6 @@ impl rt::Resource for AuthenticationsamlidppolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlidppolicyVpnvserverBinding {
     /// A `authenticationsamlidppolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -13801,7 +13736,6 @@ impl rt::Resource for Authenticationsamlidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1,68:12.0-FR4,70:11.0,71:11.0,72:11.1,73:12.0,75:12.1,76:12.1,81:11.1,84:13.1,86:13.1,88:11.1,89:11.1,91:13.1,92:11.1,93:12.0";
 }
 impl Authenticationsamlidpprofile {
     /// A `authenticationsamlidpprofile` named by its key, every other field unset.
@@ -14640,7 +14574,6 @@ impl rt::Resource for AuthenticationsamlpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyAuthenticationvserverBinding {
     /// A `authenticationsamlpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -14870,8 +14803,6 @@ impl rt::Resource for AuthenticationsamlpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyVpnglobalBinding {
     /// A `authenticationsamlpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -14989,8 +14920,6 @@ impl rt::Resource for AuthenticationsamlpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationsamlpolicyVpnvserverBinding {
     /// A `authenticationsamlpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -15101,7 +15030,6 @@ impl rt::Resource for Authenticationsmartaccesspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationsmartaccesspolicy {
     /// A `authenticationsmartaccesspolicy` named by its key, every other field unset.
@@ -15239,7 +15167,6 @@ impl rt::Resource for Authenticationsmartaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Authenticationsmartaccessprofile {
     /// A `authenticationsmartaccessprofile` named by its key, every other field unset.
@@ -15410,7 +15337,6 @@ impl rt::Resource for Authenticationstorefrontauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Authenticationstorefrontauthaction {
     /// A `authenticationstorefrontauthaction` named by its key, every other field unset.
@@ -15701,7 +15627,6 @@ impl rt::Resource for Authenticationtacacsaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1,8:11.1,9:11.1,10:11.1,11:11.1,12:11.1,13:11.1,14:11.1,15:11.1,16:11.1,17:11.1,18:13.1,24:11.1";
 }
 impl Authenticationtacacsaction {
     /// A `authenticationtacacsaction` named by its key, every other field unset.
@@ -16147,7 +16072,6 @@ impl rt::Resource for AuthenticationtacacspolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyAuthenticationvserverBinding {
     /// A `authenticationtacacspolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -16379,7 +16303,6 @@ impl rt::Resource for AuthenticationtacacspolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicySystemglobalBinding {
     /// A `authenticationtacacspolicy_systemglobal_binding` named by its key, every other field unset.
@@ -16496,7 +16419,6 @@ impl rt::Resource for AuthenticationtacacspolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyVpnglobalBinding {
     /// A `authenticationtacacspolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -16613,7 +16535,6 @@ impl rt::Resource for AuthenticationtacacspolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationtacacspolicyVpnvserverBinding {
     /// A `authenticationtacacspolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -17165,7 +17086,6 @@ impl rt::Resource for Authenticationvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "8:12.1,33:13.1";
 }
 impl Authenticationvserver {
     /// A `authenticationvserver` named by its key, every other field unset.
@@ -17448,12 +17368,6 @@ impl rt::Resource for AuthenticationvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuditnslogpolicyBinding {
     /// A `authenticationvserver_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -17635,12 +17549,6 @@ impl rt::Resource for AuthenticationvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuditsyslogpolicyBinding {
     /// A `authenticationvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -17828,12 +17736,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationcertpolicyBinding {
     /// A `authenticationvserver_authenticationcertpolicy_binding` named by its key, every other field unset.
@@ -18021,12 +17923,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationldappolicyBinding {
     /// A `authenticationvserver_authenticationldappolicy_binding` named by its key, every other field unset.
@@ -18214,12 +18110,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationlocalpolicyBinding {
     /// A `authenticationvserver_authenticationlocalpolicy_binding` named by its key, every other field unset.
@@ -18421,13 +18311,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationloginschemapolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
     /// A `authenticationvserver_authenticationloginschemapolicy_binding` named by its key, every other field unset.
@@ -18615,12 +18498,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationnegotiatepolicyBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     /// A `authenticationvserver_authenticationnegotiatepolicy_binding` named by its key, every other field unset.
@@ -18822,13 +18699,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
     /// A `authenticationvserver_authenticationoauthidppolicy_binding` named by its key, every other field unset.
@@ -19016,12 +18886,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationpolicyBinding {
     /// A `authenticationvserver_authenticationpolicy_binding` named by its key, every other field unset.
@@ -19209,12 +19073,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationradiuspolicyBinding {
     /// A `authenticationvserver_authenticationradiuspolicy_binding` named by its key, every other field unset.
@@ -19402,12 +19260,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
     /// A `authenticationvserver_authenticationsamlidppolicy_binding` named by its key, every other field unset.
@@ -19595,12 +19447,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationsamlpolicyBinding {
     /// A `authenticationvserver_authenticationsamlpolicy_binding` named by its key, every other field unset.
@@ -19819,7 +19665,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationsmartaccesspolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     /// A `authenticationvserver_authenticationsmartaccesspolicy_binding` named by its key, every other field unset.
@@ -20016,12 +19861,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationtacacspolicyBinding {
     /// A `authenticationvserver_authenticationtacacspolicy_binding` named by its key, every other field unset.
@@ -20209,12 +20048,6 @@ impl rt::Resource for AuthenticationvserverAuthenticationwebauthpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
     /// A `authenticationvserver_authenticationwebauthpolicy_binding` named by its key, every other field unset.
@@ -20658,7 +20491,6 @@ impl rt::Resource for AuthenticationvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl AuthenticationvserverCachepolicyBinding {
     /// A `authenticationvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -20853,13 +20685,6 @@ impl rt::Resource for AuthenticationvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverCspolicyBinding {
     /// A `authenticationvserver_cspolicy_binding` named by its key, every other field unset.
@@ -21044,7 +20869,6 @@ impl rt::Resource for AuthenticationvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl AuthenticationvserverResponderpolicyBinding {
     /// A `authenticationvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -21228,7 +21052,6 @@ impl rt::Resource for AuthenticationvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AuthenticationvserverRewritepolicyBinding {
     /// A `authenticationvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -21414,12 +21237,6 @@ impl rt::Resource for AuthenticationvserverTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl AuthenticationvserverTmsessionpolicyBinding {
     /// A `authenticationvserver_tmsessionpolicy_binding` named by its key, every other field unset.
@@ -21586,8 +21403,6 @@ impl rt::Resource for AuthenticationvserverVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["portaltheme"];
 }
 impl AuthenticationvserverVpnportalthemeBinding {
     /// A `authenticationvserver_vpnportaltheme_binding` named by its key, every other field unset.
@@ -22266,7 +22081,6 @@ impl rt::Resource for AuthenticationwebauthpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
     /// A `authenticationwebauthpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -22500,7 +22314,6 @@ impl rt::Resource for AuthenticationwebauthpolicySystemglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicySystemglobalBinding {
     /// A `authenticationwebauthpolicy_systemglobal_binding` named by its key, every other field unset.
@@ -22617,7 +22430,6 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyVpnglobalBinding {
     /// A `authenticationwebauthpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -22734,7 +22546,6 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl AuthenticationwebauthpolicyVpnvserverBinding {
     /// A `authenticationwebauthpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -22875,7 +22686,6 @@ impl rt::Resource for AuthenticationloginschemapolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl AuthenticationloginschemapolicyStats {
     /// `GET /nitro/v1/stat/authenticationloginschemapolicy/{name}`
@@ -22988,7 +22798,6 @@ impl rt::Resource for AuthenticationoauthidppolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl AuthenticationoauthidppolicyStats {
     /// `GET /nitro/v1/stat/authenticationoauthidppolicy/{name}`

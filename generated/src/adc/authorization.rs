@@ -366,7 +366,6 @@ impl rt::Resource for AuthorizationpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1";
 }
 impl AuthorizationpolicyAaagroupBinding {
     /// A `authorizationpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -471,7 +470,6 @@ impl rt::Resource for AuthorizationpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1";
 }
 impl AuthorizationpolicyAaauserBinding {
     /// A `authorizationpolicy_aaauser_binding` named by its key, every other field unset.
@@ -577,7 +575,6 @@ impl rt::Resource for AuthorizationpolicyAuthorizationpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1";
 }
 impl AuthorizationpolicyAuthorizationpolicylabelBinding {
     /// A `authorizationpolicy_authorizationpolicylabel_binding` named by its key, every other field unset.
@@ -801,7 +798,6 @@ impl rt::Resource for AuthorizationpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1";
 }
 impl AuthorizationpolicyCsvserverBinding {
     /// A `authorizationpolicy_csvserver_binding` named by its key, every other field unset.
@@ -906,7 +902,6 @@ impl rt::Resource for AuthorizationpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1";
 }
 impl AuthorizationpolicyLbvserverBinding {
     /// A `authorizationpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -1221,7 +1216,6 @@ impl rt::Resource for AuthorizationpolicylabelAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl AuthorizationpolicylabelAuthorizationpolicyBinding {
     /// A `authorizationpolicylabel_authorizationpolicy_binding` named by its key, every other field unset.

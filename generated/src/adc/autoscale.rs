@@ -596,7 +596,6 @@ impl rt::Resource for AutoscalepolicyNstimerBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl AutoscalepolicyNstimerBinding {
     /// A `autoscalepolicy_nstimer_binding` named by its key, every other field unset.

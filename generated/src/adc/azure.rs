@@ -118,7 +118,6 @@ impl rt::Resource for Azureapplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Azureapplication {
     /// A `azureapplication` named by its key, every other field unset.
@@ -275,7 +274,6 @@ impl rt::Resource for Azurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Azurekeyvault {
     /// A `azurekeyvault` named by its key, every other field unset.

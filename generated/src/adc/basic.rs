@@ -158,7 +158,6 @@ impl rt::Resource for Extendedmemoryparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Extendedmemoryparam {
     /// `GET /nitro/v1/config/extendedmemoryparam`
@@ -590,7 +589,6 @@ impl rt::Resource for Locationfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,8:11.1";
 }
 impl Locationfile {
     /// Sets [`locationfile_mixed`](Self::locationfile_mixed).
@@ -780,8 +778,6 @@ impl rt::Resource for Locationfile6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "4:14.1,9:11.1";
 }
 impl Locationfile6 {
     /// Sets [`locationfile_mixed`](Self::locationfile_mixed).
@@ -1140,7 +1136,6 @@ impl rt::Resource for Locationparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "20:12.0";
 }
 impl Locationparameter {
     /// `GET /nitro/v1/config/locationparameter`
@@ -1530,7 +1525,6 @@ impl rt::Resource for Nstrace {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.0,1:11.1,5:11.0,9:11.0,12:11.1,17:11.1,22:11.0";
 }
 impl Nstrace {
     /// `GET /nitro/v1/config/nstrace`
@@ -1617,7 +1611,6 @@ impl rt::Resource for Radiusnode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeprefix"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Radiusnode {
     /// A `radiusnode` named by its key, every other field unset.
@@ -2062,7 +2055,6 @@ impl rt::Resource for Server {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "12:14.1,17:13.1";
 }
 impl Server {
     /// A `server` named by its key, every other field unset.
@@ -2597,7 +2589,6 @@ impl rt::Resource for ServerGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,5:11.1";
 }
 impl ServerGslbserviceBinding {
     /// A `server_gslbservice_binding` named by its key, every other field unset.
@@ -3018,7 +3009,6 @@ impl rt::Resource for ServerGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ServerGslbservicegroupBinding {
     /// A `server_gslbservicegroup_binding` named by its key, every other field unset.
@@ -3162,7 +3152,6 @@ impl rt::Resource for ServerServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,5:11.1";
 }
 impl ServerServiceBinding {
     /// A `server_service_binding` named by its key, every other field unset.
@@ -3512,7 +3501,6 @@ impl rt::Resource for ServerServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "17:11.1,20:11.1";
 }
 impl ServerServicegroupBinding {
     /// A `server_servicegroup_binding` named by its key, every other field unset.
@@ -4425,7 +4413,6 @@ impl rt::Resource for Service {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "17:12.1,20:11.0,29:14.1,36:11.1,58:14.1";
 }
 impl Service {
     /// A `service` named by its key, every other field unset.
@@ -4911,7 +4898,6 @@ impl rt::Resource for ServiceDospolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl ServiceDospolicyBinding {
     /// A `service_dospolicy_binding` named by its key, every other field unset.
@@ -5132,7 +5118,6 @@ impl rt::Resource for ServiceLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["monitor_name"];
 }
 impl ServiceLbmonitorBinding {
     /// A `service_lbmonitor_binding` named by its key, every other field unset.
@@ -5268,7 +5253,6 @@ impl rt::Resource for ServiceScpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl ServiceScpolicyBinding {
     /// A `service_scpolicy_binding` named by its key, every other field unset.
@@ -5921,7 +5905,6 @@ impl rt::Resource for Servicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.1,4:12.1,6:14.1,18:13.1,33:11.1,41:13.1,46:14.1,50:14.1,73:14.1";
 }
 impl Servicegroup {
     /// A `servicegroup` named by its key, every other field unset.
@@ -6447,8 +6430,6 @@ impl rt::Resource for ServicegroupLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const FIELDS_SINCE: &'static str = "2:13.1,7:13.1,8:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["port", "monitor_name"];
 }
 impl ServicegroupLbmonitorBinding {
     /// A `servicegroup_lbmonitor_binding` named by its key, every other field unset.
@@ -6722,7 +6703,6 @@ impl rt::Resource for ServicegroupServicegroupentitymonbindingsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1,4:11.1,9:11.1,10:11.1,11:11.1,12:11.1,13:11.1,14:11.1,15:11.1";
 }
 impl ServicegroupServicegroupentitymonbindingsBinding {
     /// A `servicegroup_servicegroupentitymonbindings_binding` named by its key, every other field unset.
@@ -6948,8 +6928,6 @@ impl rt::Resource for ServicegroupServicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const FIELDS_SINCE: &'static str = "2:13.1,7:13.1,8:14.1,9:14.1,16:14.1,19:14.1,20:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servername|ip", "port"];
 }
 impl ServicegroupServicegroupmemberBinding {
     /// A `servicegroup_servicegroupmember_binding` named by its key, every other field unset.

@@ -241,7 +241,6 @@ impl rt::Resource for Bfdsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Bfdsession {
     /// `GET /nitro/v1/config/bfdsession?count=yes`

@@ -187,8 +187,6 @@ impl rt::Resource for BotglobalBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,6:14.1";
 }
 impl BotglobalBotpolicyBinding {
     /// Sets [`flowtype`](Self::flowtype).
@@ -405,7 +403,6 @@ impl rt::Resource for Botpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Botpolicy {
     /// A `botpolicy` named by its key, every other field unset.
@@ -586,7 +583,6 @@ impl rt::Resource for Botpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Botpolicylabel {
     /// A `botpolicylabel` named by its key, every other field unset.
@@ -745,7 +741,6 @@ impl rt::Resource for BotpolicylabelBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotpolicylabelBotpolicyBinding {
     /// A `botpolicylabel_botpolicy_binding` named by its key, every other field unset.
@@ -1293,8 +1288,6 @@ impl rt::Resource for Botprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,12:14.1,15:14.1,20:14.1,21:14.1,25:14.1";
 }
 impl Botprofile {
     /// A `botprofile` named by its key, every other field unset.
@@ -1718,7 +1711,6 @@ impl rt::Resource for BotprofileBlacklistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileBlacklistBinding {
     /// A `botprofile_blacklist_binding` named by its key, every other field unset.
@@ -1969,7 +1961,6 @@ impl rt::Resource for BotprofileCaptchaBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileCaptchaBinding {
     /// A `botprofile_captcha_binding` named by its key, every other field unset.
@@ -2277,7 +2268,6 @@ impl rt::Resource for BotprofileIpreputationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileIpreputationBinding {
     /// A `botprofile_ipreputation_binding` named by its key, every other field unset.
@@ -2449,7 +2439,6 @@ impl rt::Resource for BotprofileKmdetectionexprBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BotprofileKmdetectionexprBinding {
     /// A `botprofile_kmdetectionexpr_binding` named by its key, every other field unset.
@@ -2622,7 +2611,6 @@ impl rt::Resource for BotprofileLogexpressionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BotprofileLogexpressionBinding {
     /// A `botprofile_logexpression_binding` named by its key, every other field unset.
@@ -3693,8 +3681,6 @@ impl rt::Resource for BotprofileRatelimitBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "6:14.1,8:14.1,9:14.1";
 }
 impl BotprofileRatelimitBinding {
     /// A `botprofile_ratelimit_binding` named by its key, every other field unset.
@@ -3966,7 +3952,6 @@ impl rt::Resource for BotprofileTpsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileTpsBinding {
     /// A `botprofile_tps_binding` named by its key, every other field unset.
@@ -4143,7 +4128,6 @@ impl rt::Resource for BotprofileTrapinsertionurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BotprofileTrapinsertionurlBinding {
     /// A `botprofile_trapinsertionurl_binding` named by its key, every other field unset.
@@ -4331,7 +4315,6 @@ impl rt::Resource for BotprofileWhitelistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileWhitelistBinding {
     /// A `botprofile_whitelist_binding` named by its key, every other field unset.
@@ -4607,8 +4590,6 @@ impl rt::Resource for Botsettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "1:14.1,6:14.1,9:14.1";
 }
 impl Botsettings {
     /// `GET /nitro/v1/config/botsettings` (method inferred: the reference gives none)
@@ -4717,7 +4698,6 @@ impl rt::Resource for Botsignature {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Botsignature {
     /// A `botsignature` named by its key, every other field unset.
@@ -5639,7 +5619,6 @@ impl rt::Resource for BotStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotStats {
     /// `GET /nitro/v1/stat/bot` (method inferred: the reference gives none)
@@ -5744,7 +5723,6 @@ impl rt::Resource for BotpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotpolicyStats {
     /// `GET /nitro/v1/stat/botpolicy/{name}` (method inferred: the reference gives none)
@@ -5839,7 +5817,6 @@ impl rt::Resource for BotpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotpolicylabelStats {
     /// `GET /nitro/v1/stat/botpolicylabel/{labelname}` (method inferred: the reference gives none)
@@ -6739,7 +6716,6 @@ impl rt::Resource for BotprofileStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl BotprofileStats {
     /// `GET /nitro/v1/stat/botprofile/{name}` (method inferred: the reference gives none)

@@ -454,8 +454,6 @@ impl rt::Resource for CaglobalCapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl CaglobalCapolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -900,7 +898,6 @@ impl rt::Resource for CapolicyCaglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl CapolicyCaglobalBinding {
     /// A `capolicy_caglobal_binding` named by its key, every other field unset.
@@ -1022,7 +1019,6 @@ impl rt::Resource for CapolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl CapolicyCsvserverBinding {
     /// A `capolicy_csvserver_binding` named by its key, every other field unset.
@@ -1144,7 +1140,6 @@ impl rt::Resource for CapolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl CapolicyLbvserverBinding {
     /// A `capolicy_lbvserver_binding` named by its key, every other field unset.

@@ -1200,8 +1200,6 @@ impl rt::Resource for CacheglobalCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "type", "priority"];
 }
 impl CacheglobalCachepolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1855,7 +1853,6 @@ impl rt::Resource for Cacheobject {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "58:11.1";
 }
 impl Cacheobject {
     /// `GET /nitro/v1/config/cacheobject?count=yes`
@@ -2066,7 +2063,6 @@ impl rt::Resource for Cacheparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl Cacheparameter {
     /// `GET /nitro/v1/config/cacheparameter`
@@ -2563,7 +2559,6 @@ impl rt::Resource for CachepolicyCacheglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CachepolicyCacheglobalBinding {
     /// A `cachepolicy_cacheglobal_binding` named by its key, every other field unset.
@@ -2703,7 +2698,6 @@ impl rt::Resource for CachepolicyCachepolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CachepolicyCachepolicylabelBinding {
     /// A `cachepolicy_cachepolicylabel_binding` named by its key, every other field unset.
@@ -2843,7 +2837,6 @@ impl rt::Resource for CachepolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CachepolicyCsvserverBinding {
     /// A `cachepolicy_csvserver_binding` named by its key, every other field unset.
@@ -2983,7 +2976,6 @@ impl rt::Resource for CachepolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CachepolicyLbvserverBinding {
     /// A `cachepolicy_lbvserver_binding` named by its key, every other field unset.
@@ -3429,7 +3421,6 @@ impl rt::Resource for CachepolicylabelCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl CachepolicylabelCachepolicyBinding {
     /// A `cachepolicylabel_cachepolicy_binding` named by its key, every other field unset.
@@ -3612,7 +3603,6 @@ impl rt::Resource for CachepolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl CachepolicylabelPolicybindingBinding {
     /// A `cachepolicylabel_policybinding_binding` named by its key, every other field unset.

@@ -72,7 +72,6 @@ impl rt::Resource for Cloudallowedngsticketprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Cloudallowedngsticketprofile {
     /// A `cloudallowedngsticketprofile` named by its key, every other field unset.
@@ -236,7 +235,6 @@ impl rt::Resource for Cloudautoscalegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Cloudautoscalegroup {
     /// A `cloudautoscalegroup` named by its key, every other field unset.
@@ -323,7 +321,6 @@ impl rt::Resource for Cloudawsparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Cloudawsparam {
     /// `GET /nitro/v1/config/cloudawsparam` (method inferred: the reference gives none)
@@ -427,7 +424,6 @@ impl rt::Resource for Cloudcredential {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Cloudcredential {
     /// `GET /nitro/v1/config/cloudcredential`
@@ -562,7 +558,6 @@ impl rt::Resource for Cloudngsparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Cloudngsparameter {
     /// `GET /nitro/v1/config/cloudngsparameter` (method inferred: the reference gives none)
@@ -741,8 +736,6 @@ impl rt::Resource for Cloudparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "0:12.1,1:13.1,6:13.1";
 }
 impl Cloudparameter {
     /// `GET /nitro/v1/config/cloudparameter`
@@ -840,7 +833,6 @@ impl rt::Resource for Cloudparaminternal {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Cloudparaminternal {
     /// `GET /nitro/v1/config/cloudparaminternal?count=yes`
@@ -1426,8 +1418,6 @@ impl rt::Resource for Cloudprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "1:13.1,2:13.1,3:13.1";
 }
 impl Cloudprofile {
     /// A `cloudprofile` named by its key, every other field unset.
@@ -1595,7 +1585,6 @@ impl rt::Resource for Cloudservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Cloudservice {
     /// `POST /nitro/v1/config/cloudservice?action=check` (method inferred: the reference gives none)
@@ -1674,7 +1663,6 @@ impl rt::Resource for Cloudvserverip {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Cloudvserverip {
     /// `GET /nitro/v1/config/cloudvserverip?count=yes`
@@ -3486,7 +3474,6 @@ impl rt::Resource for CloudStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CloudStats {
     /// `GET /nitro/v1/stat/cloud` (method inferred: the reference gives none)

@@ -85,7 +85,6 @@ impl rt::Resource for Cloudtunnelparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Cloudtunnelparameter {
     /// `GET /nitro/v1/config/cloudtunnelparameter` (method inferred: the reference gives none)
@@ -262,7 +261,6 @@ impl rt::Resource for Cloudtunnelvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Cloudtunnelvserver {
     /// A `cloudtunnelvserver` named by its key, every other field unset.

@@ -621,7 +621,6 @@ impl rt::Resource for Clusterinstance {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clid"];
-    const FIELDS_SINCE: &'static str = "2:13.1,9:14.1,12:14.1,15:11.0,18:11.0,25:11.0,28:12.0,30:14.1,32:13.1";
 }
 impl Clusterinstance {
     /// A `clusterinstance` named by its key, every other field unset.
@@ -1193,7 +1192,6 @@ impl rt::Resource for ClusterinstanceClusternodeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clid"];
-    const FIELDS_SINCE: &'static str = "1:11.1,9:11.1";
 }
 impl ClusterinstanceClusternodeBinding {
     /// A `clusterinstance_clusternode_binding` named by its key, every other field unset.
@@ -1557,7 +1555,6 @@ impl rt::Resource for Clusternode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeid"];
-    const FIELDS_SINCE: &'static str = "3:11.0,5:12.0,9:14.1,19:11.0,32:12.1";
 }
 impl Clusternode {
     /// A `clusternode` named by its key, every other field unset.
@@ -1729,7 +1726,6 @@ impl rt::Resource for ClusternodeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeid"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl ClusternodeBinding {
     /// A `clusternode_binding` named by its key, every other field unset.
@@ -1848,8 +1844,6 @@ impl rt::Resource for ClusternodeRoutemonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["routemonitor", "netmask"];
 }
 impl ClusternodeRoutemonitorBinding {
     /// A `clusternode_routemonitor_binding` named by its key, every other field unset.
@@ -2032,7 +2026,6 @@ impl rt::Resource for Clusternodegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:11.0,8:11.0";
 }
 impl Clusternodegroup {
     /// A `clusternodegroup` named by its key, every other field unset.
@@ -2179,7 +2172,6 @@ impl rt::Resource for ClusternodegroupAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupAuthenticationvserverBinding {
     /// A `clusternodegroup_authenticationvserver_binding` named by its key, every other field unset.
@@ -2461,7 +2453,6 @@ impl rt::Resource for ClusternodegroupClusternodeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "node"];
 }
 impl ClusternodegroupClusternodeBinding {
     /// A `clusternodegroup_clusternode_binding` named by its key, every other field unset.
@@ -2583,7 +2574,6 @@ impl rt::Resource for ClusternodegroupCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupCrvserverBinding {
     /// A `clusternodegroup_crvserver_binding` named by its key, every other field unset.
@@ -2705,7 +2695,6 @@ impl rt::Resource for ClusternodegroupCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupCsvserverBinding {
     /// A `clusternodegroup_csvserver_binding` named by its key, every other field unset.
@@ -2827,7 +2816,6 @@ impl rt::Resource for ClusternodegroupGslbsiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "gslbsite"];
 }
 impl ClusternodegroupGslbsiteBinding {
     /// A `clusternodegroup_gslbsite_binding` named by its key, every other field unset.
@@ -2949,7 +2937,6 @@ impl rt::Resource for ClusternodegroupGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupGslbvserverBinding {
     /// A `clusternodegroup_gslbvserver_binding` named by its key, every other field unset.
@@ -3071,7 +3058,6 @@ impl rt::Resource for ClusternodegroupLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupLbvserverBinding {
     /// A `clusternodegroup_lbvserver_binding` named by its key, every other field unset.
@@ -3193,7 +3179,6 @@ impl rt::Resource for ClusternodegroupNslimitidentifierBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["identifiername"];
 }
 impl ClusternodegroupNslimitidentifierBinding {
     /// A `clusternodegroup_nslimitidentifier_binding` named by its key, every other field unset.
@@ -3315,7 +3300,6 @@ impl rt::Resource for ClusternodegroupServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "service"];
 }
 impl ClusternodegroupServiceBinding {
     /// A `clusternodegroup_service_binding` named by its key, every other field unset.
@@ -3437,7 +3421,6 @@ impl rt::Resource for ClusternodegroupStreamidentifierBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["identifiername"];
 }
 impl ClusternodegroupStreamidentifierBinding {
     /// A `clusternodegroup_streamidentifier_binding` named by its key, every other field unset.
@@ -3559,7 +3542,6 @@ impl rt::Resource for ClusternodegroupVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["name", "vserver"];
 }
 impl ClusternodegroupVpnvserverBinding {
     /// A `clusternodegroup_vpnvserver_binding` named by its key, every other field unset.
@@ -3702,7 +3684,6 @@ impl rt::Resource for Clusterpropstatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Clusterpropstatus {
     /// `GET /nitro/v1/config/clusterpropstatus?count=yes`

@@ -605,8 +605,6 @@ impl rt::Resource for CmpglobalCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl CmpglobalCmppolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -943,7 +941,6 @@ impl rt::Resource for Cmpparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "13:14.1,14:14.1,15:14.1";
 }
 impl Cmpparameter {
     /// `GET /nitro/v1/config/cmpparameter`
@@ -1413,7 +1410,6 @@ impl rt::Resource for CmppolicyCmpglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CmppolicyCmpglobalBinding {
     /// A `cmppolicy_cmpglobal_binding` named by its key, every other field unset.
@@ -1553,7 +1549,6 @@ impl rt::Resource for CmppolicyCmppolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CmppolicyCmppolicylabelBinding {
     /// A `cmppolicy_cmppolicylabel_binding` named by its key, every other field unset.
@@ -1670,7 +1665,6 @@ impl rt::Resource for CmppolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl CmppolicyCrvserverBinding {
     /// A `cmppolicy_crvserver_binding` named by its key, every other field unset.
@@ -1810,7 +1804,6 @@ impl rt::Resource for CmppolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CmppolicyCsvserverBinding {
     /// A `cmppolicy_csvserver_binding` named by its key, every other field unset.
@@ -1950,7 +1943,6 @@ impl rt::Resource for CmppolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl CmppolicyLbvserverBinding {
     /// A `cmppolicy_lbvserver_binding` named by its key, every other field unset.
@@ -2380,7 +2372,6 @@ impl rt::Resource for CmppolicylabelCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl CmppolicylabelCmppolicyBinding {
     /// A `cmppolicylabel_cmppolicy_binding` named by its key, every other field unset.
@@ -2565,7 +2556,6 @@ impl rt::Resource for CmppolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl CmppolicylabelPolicybindingBinding {
     /// A `cmppolicylabel_policybinding_binding` named by its key, every other field unset.

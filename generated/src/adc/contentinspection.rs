@@ -256,7 +256,6 @@ impl rt::Resource for Contentinspectionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Contentinspectionaction {
     /// A `contentinspectionaction` named by its key, every other field unset.
@@ -544,7 +543,6 @@ impl rt::Resource for Contentinspectioncallout {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Contentinspectioncallout {
     /// A `contentinspectioncallout` named by its key, every other field unset.
@@ -709,7 +707,6 @@ impl rt::Resource for ContentinspectionglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionglobalBinding {
     /// `GET /nitro/v1/config/contentinspectionglobal_binding`
@@ -928,8 +925,6 @@ impl rt::Resource for ContentinspectionglobalContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl ContentinspectionglobalContentinspectionpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1062,7 +1057,6 @@ impl rt::Resource for Contentinspectionparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Contentinspectionparameter {
     /// `GET /nitro/v1/config/contentinspectionparameter` (method inferred: the reference gives none)
@@ -1242,7 +1236,6 @@ impl rt::Resource for Contentinspectionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Contentinspectionpolicy {
     /// A `contentinspectionpolicy` named by its key, every other field unset.
@@ -1438,7 +1431,6 @@ impl rt::Resource for ContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyBinding {
     /// A `contentinspectionpolicy_binding` named by its key, every other field unset.
@@ -1574,7 +1566,6 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyContentinspectionglobalBinding {
     /// A `contentinspectionpolicy_contentinspectionglobal_binding` named by its key, every other field unset.
@@ -1714,7 +1705,6 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionpolicylabelBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
     /// A `contentinspectionpolicy_contentinspectionpolicylabel_binding` named by its key, every other field unset.
@@ -1853,7 +1843,6 @@ impl rt::Resource for ContentinspectionpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyCsvserverBinding {
     /// A `contentinspectionpolicy_csvserver_binding` named by its key, every other field unset.
@@ -1992,7 +1981,6 @@ impl rt::Resource for ContentinspectionpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyLbvserverBinding {
     /// A `contentinspectionpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -2190,7 +2178,6 @@ impl rt::Resource for Contentinspectionpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Contentinspectionpolicylabel {
     /// A `contentinspectionpolicylabel` named by its key, every other field unset.
@@ -2338,7 +2325,6 @@ impl rt::Resource for ContentinspectionpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicylabelBinding {
     /// A `contentinspectionpolicylabel_binding` named by its key, every other field unset.
@@ -2473,8 +2459,6 @@ impl rt::Resource for ContentinspectionpolicylabelContentinspectionpolicyBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// A `contentinspectionpolicylabel_contentinspectionpolicy_binding` named by its key, every other field unset.
@@ -2659,7 +2643,6 @@ impl rt::Resource for ContentinspectionpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicylabelPolicybindingBinding {
     /// A `contentinspectionpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -2852,8 +2835,6 @@ impl rt::Resource for Contentinspectionprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "5:13.1";
 }
 impl Contentinspectionprofile {
     /// A `contentinspectionprofile` named by its key, every other field unset.
@@ -3224,7 +3205,6 @@ impl rt::Resource for ContentinspectionStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl ContentinspectionStats {
     /// `GET /nitro/v1/stat/contentinspection` (method inferred: the reference gives none)
@@ -3348,7 +3328,6 @@ impl rt::Resource for ContentinspectionpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicyStats {
     /// `GET /nitro/v1/stat/contentinspectionpolicy/{name}`
@@ -3447,7 +3426,6 @@ impl rt::Resource for ContentinspectionpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl ContentinspectionpolicylabelStats {
     /// `GET /nitro/v1/stat/contentinspectionpolicylabel/{labelname}`

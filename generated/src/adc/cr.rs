@@ -169,7 +169,6 @@ impl rt::Resource for Craction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Craction {
     /// A `craction` named by its key, every other field unset.
@@ -440,7 +439,6 @@ impl rt::Resource for Crpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "1:11.0,13:11.0,14:11.0";
 }
 impl Crpolicy {
     /// A `crpolicy` named by its key, every other field unset.
@@ -590,7 +588,6 @@ impl rt::Resource for CrpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl CrpolicyBinding {
     /// A `crpolicy_binding` named by its key, every other field unset.
@@ -741,8 +738,6 @@ impl rt::Resource for CrpolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1,8:11.1";
 }
 impl CrpolicyCrvserverBinding {
     /// A `crpolicy_crvserver_binding` named by its key, every other field unset.
@@ -1606,7 +1601,6 @@ impl rt::Resource for Crvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "14:14.1,26:12.1,47:13.1,48:13.1,49:13.1,67:13.1,71:13.1";
 }
 impl Crvserver {
     /// A `crvserver` named by its key, every other field unset.
@@ -1993,7 +1987,6 @@ impl rt::Resource for CrvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl CrvserverAnalyticsprofileBinding {
     /// A `crvserver_analyticsprofile_binding` named by its key, every other field unset.
@@ -2164,12 +2157,6 @@ impl rt::Resource for CrvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverAppflowpolicyBinding {
     /// A `crvserver_appflowpolicy_binding` named by its key, every other field unset.
@@ -2393,12 +2380,6 @@ impl rt::Resource for CrvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverAppfwpolicyBinding {
     /// A `crvserver_appfwpolicy_binding` named by its key, every other field unset.
@@ -2611,12 +2592,6 @@ impl rt::Resource for CrvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverAppqoepolicyBinding {
     /// A `crvserver_appqoepolicy_binding` named by its key, every other field unset.
@@ -3006,12 +2981,6 @@ impl rt::Resource for CrvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverCachepolicyBinding {
     /// A `crvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -3232,12 +3201,6 @@ impl rt::Resource for CrvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,4:11.0,5:11.0,6:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverCmppolicyBinding {
     /// A `crvserver_cmppolicy_binding` named by its key, every other field unset.
@@ -3452,12 +3415,6 @@ impl rt::Resource for CrvserverCrpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,4:11.0,5:11.0,6:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverCrpolicyBinding {
     /// A `crvserver_crpolicy_binding` named by its key, every other field unset.
@@ -3675,12 +3632,6 @@ impl rt::Resource for CrvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,4:11.0,5:11.0,6:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverCspolicyBinding {
     /// A `crvserver_cspolicy_binding` named by its key, every other field unset.
@@ -3897,12 +3848,6 @@ impl rt::Resource for CrvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverFeopolicyBinding {
     /// A `crvserver_feopolicy_binding` named by its key, every other field unset.
@@ -4111,12 +4056,6 @@ impl rt::Resource for CrvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,4:11.0,5:11.0,6:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverFilterpolicyBinding {
     /// A `crvserver_filterpolicy_binding` named by its key, every other field unset.
@@ -4329,12 +4268,6 @@ impl rt::Resource for CrvserverIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverIcapolicyBinding {
     /// A `crvserver_icapolicy_binding` named by its key, every other field unset.
@@ -4499,7 +4432,6 @@ impl rt::Resource for CrvserverLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["lbvserver"];
 }
 impl CrvserverLbvserverBinding {
     /// A `crvserver_lbvserver_binding` named by its key, every other field unset.
@@ -4663,12 +4595,6 @@ impl rt::Resource for CrvserverPolicymapBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,3:11.0,4:11.0,5:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverPolicymapBinding {
     /// A `crvserver_policymap_binding` named by its key, every other field unset.
@@ -4881,12 +4807,6 @@ impl rt::Resource for CrvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverResponderpolicyBinding {
     /// A `crvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -5099,12 +5019,6 @@ impl rt::Resource for CrvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverRewritepolicyBinding {
     /// A `crvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -5317,12 +5231,6 @@ impl rt::Resource for CrvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CrvserverSpilloverpolicyBinding {
     /// A `crvserver_spilloverpolicy_binding` named by its key, every other field unset.

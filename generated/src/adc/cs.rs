@@ -151,7 +151,6 @@ impl rt::Resource for Csaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "9:11.0";
 }
 impl Csaction {
     /// A `csaction` named by its key, every other field unset.
@@ -833,7 +832,6 @@ impl rt::Resource for CspolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "1:11.1,5:11.1";
 }
 impl CspolicyCrvserverBinding {
     /// A `cspolicy_crvserver_binding` named by its key, every other field unset.
@@ -977,7 +975,6 @@ impl rt::Resource for CspolicyCspolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "1:11.1,5:11.1";
 }
 impl CspolicyCspolicylabelBinding {
     /// A `cspolicy_cspolicylabel_binding` named by its key, every other field unset.
@@ -1142,7 +1139,6 @@ impl rt::Resource for CspolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,8:11.1";
 }
 impl CspolicyCsvserverBinding {
     /// A `cspolicy_csvserver_binding` named by its key, every other field unset.
@@ -1639,7 +1635,6 @@ impl rt::Resource for CspolicylabelCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl CspolicylabelCspolicyBinding {
     /// A `cspolicylabel_cspolicy_binding` named by its key, every other field unset.
@@ -3092,7 +3087,6 @@ impl rt::Resource for Csvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,9:11.1,10:13.1,19:11.1,20:13.1,21:11.1,25:14.1,26:11.0,27:11.1,30:11.1,32:13.1,37:13.1,44:12.1,63:13.1,64:11.1,65:13.1,66:13.1,71:13.1,72:13.1,73:13.1,78:13.1,81:13.1,90:11.1,102:11.1,104:13.1,108:13.1,109:11.1,112:13.1";
 }
 impl Csvserver {
     /// A `csvserver` named by its key, every other field unset.
@@ -3578,7 +3572,6 @@ impl rt::Resource for CsvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl CsvserverAnalyticsprofileBinding {
     /// A `csvserver_analyticsprofile_binding` named by its key, every other field unset.
@@ -3762,11 +3755,6 @@ impl rt::Resource for CsvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAppflowpolicyBinding {
     /// A `csvserver_appflowpolicy_binding` named by its key, every other field unset.
@@ -3971,11 +3959,6 @@ impl rt::Resource for CsvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAppfwpolicyBinding {
     /// A `csvserver_appfwpolicy_binding` named by its key, every other field unset.
@@ -4188,12 +4171,6 @@ impl rt::Resource for CsvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAppqoepolicyBinding {
     /// A `csvserver_appqoepolicy_binding` named by its key, every other field unset.
@@ -4398,11 +4375,6 @@ impl rt::Resource for CsvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAuditnslogpolicyBinding {
     /// A `csvserver_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -4607,11 +4579,6 @@ impl rt::Resource for CsvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAuditsyslogpolicyBinding {
     /// A `csvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -4816,11 +4783,6 @@ impl rt::Resource for CsvserverAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverAuthorizationpolicyBinding {
     /// A `csvserver_authorizationpolicy_binding` named by its key, every other field unset.
@@ -5255,7 +5217,6 @@ impl rt::Resource for CsvserverBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl CsvserverBotpolicyBinding {
     /// A `csvserver_botpolicy_binding` named by its key, every other field unset.
@@ -5447,11 +5408,6 @@ impl rt::Resource for CsvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverCachepolicyBinding {
     /// A `csvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -5656,11 +5612,6 @@ impl rt::Resource for CsvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverCmppolicyBinding {
     /// A `csvserver_cmppolicy_binding` named by its key, every other field unset.
@@ -5873,12 +5824,6 @@ impl rt::Resource for CsvserverContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverContentinspectionpolicyBinding {
     /// A `csvserver_contentinspectionpolicy_binding` named by its key, every other field unset.
@@ -6102,12 +6047,6 @@ impl rt::Resource for CsvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,14:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverCspolicyBinding {
     /// A `csvserver_cspolicy_binding` named by its key, every other field unset.
@@ -6335,8 +6274,6 @@ impl rt::Resource for CsvserverDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["domainname"];
 }
 impl CsvserverDomainBinding {
     /// A `csvserver_domain_binding` named by its key, every other field unset.
@@ -6519,11 +6456,6 @@ impl rt::Resource for CsvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverFeopolicyBinding {
     /// A `csvserver_feopolicy_binding` named by its key, every other field unset.
@@ -6725,11 +6657,6 @@ impl rt::Resource for CsvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverFilterpolicyBinding {
     /// A `csvserver_filterpolicy_binding` named by its key, every other field unset.
@@ -6903,8 +6830,6 @@ impl rt::Resource for CsvserverGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["vserver"];
 }
 impl CsvserverGslbvserverBinding {
     /// A `csvserver_gslbvserver_binding` named by its key, every other field unset.
@@ -7055,8 +6980,6 @@ impl rt::Resource for CsvserverLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,6:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["lbvserver"];
 }
 impl CsvserverLbvserverBinding {
     /// A `csvserver_lbvserver_binding` named by its key, every other field unset.
@@ -7219,11 +7142,6 @@ impl rt::Resource for CsvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverResponderpolicyBinding {
     /// A `csvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -7419,11 +7337,6 @@ impl rt::Resource for CsvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverRewritepolicyBinding {
     /// A `csvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -7619,11 +7532,6 @@ impl rt::Resource for CsvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverSpilloverpolicyBinding {
     /// A `csvserver_spilloverpolicy_binding` named by its key, every other field unset.
@@ -7819,11 +7727,6 @@ impl rt::Resource for CsvserverTmtrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverTmtrafficpolicyBinding {
     /// A `csvserver_tmtrafficpolicy_binding` named by its key, every other field unset.
@@ -8019,11 +7922,6 @@ impl rt::Resource for CsvserverTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl CsvserverTransformpolicyBinding {
     /// A `csvserver_transformpolicy_binding` named by its key, every other field unset.
@@ -8197,8 +8095,6 @@ impl rt::Resource for CsvserverVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["vserver"];
 }
 impl CsvserverVpnvserverBinding {
     /// A `csvserver_vpnvserver_binding` named by its key, every other field unset.

@@ -145,7 +145,6 @@ impl rt::Resource for Dnsaaaarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hostname", "ipv6address"];
-    const FIELDS_SINCE: &'static str = "2:12.0,5:11.1";
 }
 impl Dnsaaaarec {
     /// A `dnsaaaarec` named by its keys (`hostname`, `ipv6address`), every other field unset.
@@ -391,7 +390,6 @@ impl rt::Resource for Dnsaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["actionname"];
-    const FIELDS_SINCE: &'static str = "5:11.0";
 }
 impl Dnsaction {
     /// A `dnsaction` named by its key, every other field unset.
@@ -771,7 +769,6 @@ impl rt::Resource for Dnsaddrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hostname", "ipaddress"];
-    const FIELDS_SINCE: &'static str = "2:12.0,5:11.1";
 }
 impl Dnsaddrec {
     /// A `dnsaddrec` named by its keys (`hostname`, `ipaddress`), every other field unset.
@@ -978,7 +975,6 @@ impl rt::Resource for Dnscaarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "tag", "valuestring"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Dnscaarec {
     /// Sets [`domain`](Self::domain).
@@ -1182,7 +1178,6 @@ impl rt::Resource for Dnscnamerec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aliasname"];
-    const FIELDS_SINCE: &'static str = "4:12.0,5:11.1";
 }
 impl Dnscnamerec {
     /// A `dnscnamerec` named by its key, every other field unset.
@@ -1486,8 +1481,6 @@ impl rt::Resource for DnsglobalDnspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type"];
 }
 impl DnsglobalDnspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1894,7 +1887,6 @@ impl rt::Resource for Dnskey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["keyname"];
-    const FIELDS_SINCE: &'static str = "3:14.1,13:12.0,16:14.1,18:14.1,19:12.0";
 }
 impl Dnskey {
     /// A `dnskey` named by its key, every other field unset.
@@ -2139,7 +2131,6 @@ impl rt::Resource for Dnsmxrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "mx"];
-    const FIELDS_SINCE: &'static str = "3:12.0,5:11.1";
 }
 impl Dnsmxrec {
     /// A `dnsmxrec` named by its keys (`domain`, `mx`), every other field unset.
@@ -2410,7 +2401,6 @@ impl rt::Resource for Dnsnameserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "dnsvservername", "type"];
-    const FIELDS_SINCE: &'static str = "3:11.0";
 }
 impl Dnsnameserver {
     /// Sets [`dnsprofilename`](Self::dnsprofilename).
@@ -2663,7 +2653,6 @@ impl rt::Resource for Dnsnaptrrec {
         "replacement",
         "services",
     ];
-    const FIELDS_SINCE: &'static str = "3:12.0,5:11.1";
 }
 impl Dnsnaptrrec {
     /// A `dnsnaptrrec` named by its keys (`domain`, `order`, `preference`), every other field unset.
@@ -3027,7 +3016,6 @@ impl rt::Resource for Dnsnsrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "nameserver"];
-    const FIELDS_SINCE: &'static str = "3:12.0,5:11.1";
 }
 impl Dnsnsrec {
     /// A `dnsnsrec` named by its keys (`domain`, `nameserver`), every other field unset.
@@ -3412,7 +3400,6 @@ impl rt::Resource for Dnsparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,2:12.0,3:12.0,4:12.0,9:12.0,11:12.0,12:12.0,13:12.0,16:12.1,19:13.1,23:14.1,24:14.1,25:14.1,27:12.0,28:14.1";
 }
 impl Dnsparameter {
     /// `GET /nitro/v1/config/dnsparameter`
@@ -3568,7 +3555,6 @@ impl rt::Resource for Dnspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "8:11.0";
 }
 impl Dnspolicy {
     /// A `dnspolicy` named by its key, every other field unset.
@@ -4032,7 +4018,6 @@ impl rt::Resource for Dnspolicy64LbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl Dnspolicy64LbvserverBinding {
     /// A `dnspolicy64_lbvserver_binding` named by its key, every other field unset.
@@ -4263,7 +4248,6 @@ impl rt::Resource for DnspolicyDnsglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl DnspolicyDnsglobalBinding {
     /// A `dnspolicy_dnsglobal_binding` named by its key, every other field unset.
@@ -4401,7 +4385,6 @@ impl rt::Resource for DnspolicyDnspolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl DnspolicyDnspolicylabelBinding {
     /// A `dnspolicy_dnspolicylabel_binding` named by its key, every other field unset.
@@ -4819,7 +4802,6 @@ impl rt::Resource for DnspolicylabelDnspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl DnspolicylabelDnspolicyBinding {
     /// A `dnspolicylabel_dnspolicy_binding` named by its key, every other field unset.
@@ -5002,7 +4984,6 @@ impl rt::Resource for DnspolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl DnspolicylabelPolicybindingBinding {
     /// A `dnspolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -5218,8 +5199,6 @@ impl rt::Resource for Dnsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["dnsprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0,9:11.1,10:14.1,11:14.1,12:14.1,13:14.1,15:14.1";
 }
 impl Dnsprofile {
     /// A `dnsprofile` named by its key, every other field unset.
@@ -5459,7 +5438,6 @@ impl rt::Resource for Dnsproxyrecords {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.0,1:12.0";
 }
 impl Dnsproxyrecords {
     /// `POST /nitro/v1/config/dnsproxyrecords?action=flush`
@@ -5583,7 +5561,6 @@ impl rt::Resource for Dnsptrrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["reversedomain", "domain"];
-    const FIELDS_SINCE: &'static str = "3:12.0,4:11.1";
 }
 impl Dnsptrrec {
     /// A `dnsptrrec` named by its keys (`reversedomain`, `domain`), every other field unset.
@@ -5802,7 +5779,6 @@ impl rt::Resource for Dnssoarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain"];
-    const FIELDS_SINCE: &'static str = "4:12.0,7:11.1";
 }
 impl Dnssoarec {
     /// A `dnssoarec` named by its key, every other field unset.
@@ -6042,7 +6018,6 @@ impl rt::Resource for Dnssrvrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "target"];
-    const FIELDS_SINCE: &'static str = "3:12.0,4:11.1";
 }
 impl Dnssrvrec {
     /// A `dnssrvrec` named by its keys (`domain`, `target`), every other field unset.
@@ -6221,7 +6196,6 @@ impl rt::Resource for Dnssubnetcache {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ecssubnet"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Dnssubnetcache {
     /// A `dnssubnetcache` named by its key, every other field unset.
@@ -6325,7 +6299,6 @@ impl rt::Resource for Dnssuffix {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["dnssuffix"];
-    const FIELDS_SINCE: &'static str = "2:13.1";
 }
 impl Dnssuffix {
     /// A `dnssuffix` named by its key, every other field unset.
@@ -6505,7 +6478,6 @@ impl rt::Resource for Dnstxtrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "string"];
-    const FIELDS_SINCE: &'static str = "4:12.0,5:11.1,7:14.1";
 }
 impl Dnstxtrec {
     /// A `dnstxtrec` named by its key, every other field unset.
@@ -6847,7 +6819,6 @@ impl rt::Resource for DnsviewDnspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["viewname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1";
 }
 impl DnsviewDnspolicyBinding {
     /// A `dnsview_dnspolicy_binding` named by its key, every other field unset.
@@ -6957,7 +6928,6 @@ impl rt::Resource for DnsviewGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["viewname"];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl DnsviewGslbserviceBinding {
     /// A `dnsview_gslbservice_binding` named by its key, every other field unset.
@@ -7373,7 +7343,6 @@ impl rt::Resource for DnszoneDnskeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["zonename"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:11.1";
 }
 impl DnszoneDnskeyBinding {
     /// A `dnszone_dnskey_binding` named by its key, every other field unset.
@@ -7485,7 +7454,6 @@ impl rt::Resource for DnszoneDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["zonename"];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl DnszoneDomainBinding {
     /// A `dnszone_domain_binding` named by its key, every other field unset.

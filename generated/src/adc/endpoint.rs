@@ -97,7 +97,6 @@ impl rt::Resource for Endpointinfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["endpointkind", "endpointname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Endpointinfo {
     /// Sets [`endpointkind`](Self::endpointkind).

@@ -267,7 +267,6 @@ impl rt::Resource for Feoaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,25:11.0,26:11.0";
 }
 impl Feoaction {
     /// A `feoaction` named by its key, every other field unset.
@@ -694,8 +693,6 @@ impl rt::Resource for FeoglobalFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl FeoglobalFeopolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1266,7 +1263,6 @@ impl rt::Resource for FeopolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl FeopolicyCsvserverBinding {
     /// A `feopolicy_csvserver_binding` named by its key, every other field unset.
@@ -1390,7 +1386,6 @@ impl rt::Resource for FeopolicyFeoglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl FeopolicyFeoglobalBinding {
     /// A `feopolicy_feoglobal_binding` named by its key, every other field unset.
@@ -1514,7 +1509,6 @@ impl rt::Resource for FeopolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl FeopolicyLbvserverBinding {
     /// A `feopolicy_lbvserver_binding` named by its key, every other field unset.

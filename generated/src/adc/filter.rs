@@ -410,7 +410,6 @@ impl rt::Resource for FilterglobalFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl FilterglobalFilterpolicyBinding {
     /// Sets [`policyname`](Self::policyname).
@@ -1082,7 +1081,6 @@ impl rt::Resource for FilterpolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl FilterpolicyCrvserverBinding {
     /// A `filterpolicy_crvserver_binding` named by its key, every other field unset.
@@ -1199,7 +1197,6 @@ impl rt::Resource for FilterpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl FilterpolicyCsvserverBinding {
     /// A `filterpolicy_csvserver_binding` named by its key, every other field unset.
@@ -1316,7 +1313,6 @@ impl rt::Resource for FilterpolicyFilterglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl FilterpolicyFilterglobalBinding {
     /// A `filterpolicy_filterglobal_binding` named by its key, every other field unset.
@@ -1433,7 +1429,6 @@ impl rt::Resource for FilterpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl FilterpolicyLbvserverBinding {
     /// A `filterpolicy_lbvserver_binding` named by its key, every other field unset.

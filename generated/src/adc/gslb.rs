@@ -571,7 +571,6 @@ impl rt::Resource for GslbdomainGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "6:11.1,8:11.1";
 }
 impl GslbdomainGslbserviceBinding {
     /// A `gslbdomain_gslbservice_binding` named by its key, every other field unset.
@@ -671,7 +670,6 @@ impl rt::Resource for GslbdomainGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl GslbdomainGslbservicegroupBinding {
     /// A `gslbdomain_gslbservicegroup_binding` named by its key, every other field unset.
@@ -825,7 +823,6 @@ impl rt::Resource for GslbdomainGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl GslbdomainGslbservicegroupmemberBinding {
     /// A `gslbdomain_gslbservicegroupmember_binding` named by its key, every other field unset.
@@ -1231,7 +1228,6 @@ impl rt::Resource for GslbdomainGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "9:11.1,22:11.1";
 }
 impl GslbdomainGslbvserverBinding {
     /// A `gslbdomain_gslbvserver_binding` named by its key, every other field unset.
@@ -1444,7 +1440,6 @@ impl rt::Resource for GslbdomainLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "6:11.1,11:11.1";
 }
 impl GslbdomainLbmonitorBinding {
     /// A `gslbdomain_lbmonitor_binding` named by its key, every other field unset.
@@ -1573,7 +1568,6 @@ impl rt::Resource for Gslbldnsentries {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:11.1";
 }
 impl Gslbldnsentries {
     /// `GET /nitro/v1/config/gslbldnsentries?count=yes`
@@ -1901,7 +1895,6 @@ impl rt::Resource for Gslbparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.0,5:13.1,6:12.0,7:13.1,8:13.1,9:13.1,10:13.1,15:13.1,18:13.1,19:14.1";
 }
 impl Gslbparameter {
     /// `GET /nitro/v1/config/gslbparameter`
@@ -2487,7 +2480,6 @@ impl rt::Resource for Gslbservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const FIELDS_SINCE: &'static str = "27:11.1,28:11.1,29:11.1,30:11.1,31:11.1";
 }
 impl Gslbservice {
     /// A `gslbservice` named by its key, every other field unset.
@@ -2924,7 +2916,6 @@ impl rt::Resource for GslbserviceDnsviewBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const DELETE_ARGS: &'static [&'static str] = &["viewname"];
 }
 impl GslbserviceDnsviewBinding {
     /// A `gslbservice_dnsview_binding` named by its key, every other field unset.
@@ -3131,7 +3122,6 @@ impl rt::Resource for GslbserviceLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const DELETE_ARGS: &'static [&'static str] = &["monitor_name"];
 }
 impl GslbserviceLbmonitorBinding {
     /// A `gslbservice_lbmonitor_binding` named by its key, every other field unset.
@@ -3733,8 +3723,6 @@ impl rt::Resource for Gslbservicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "2:14.1,28:12.1,31:14.1,42:12.1,43:12.1";
 }
 impl Gslbservicegroup {
     /// A `gslbservicegroup` named by its key, every other field unset.
@@ -4007,7 +3995,6 @@ impl rt::Resource for GslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbservicegroupBinding {
     /// A `gslbservicegroup_binding` named by its key, every other field unset.
@@ -4255,9 +4242,6 @@ impl rt::Resource for GslbservicegroupGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "6:14.1,7:14.1,14:12.1,20:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servername|ip", "port"];
 }
 impl GslbservicegroupGslbservicegroupmemberBinding {
     /// A `gslbservicegroup_gslbservicegroupmember_binding` named by its key, every other field unset.
@@ -4528,9 +4512,6 @@ impl rt::Resource for GslbservicegroupLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "5:14.1,11:12.1";
-    const DELETE_ARGS: &'static [&'static str] = &["port", "monitor_name"];
 }
 impl GslbservicegroupLbmonitorBinding {
     /// A `gslbservicegroup_lbmonitor_binding` named by its key, every other field unset.
@@ -4811,8 +4792,6 @@ impl rt::Resource for GslbservicegroupServicegroupentitymonbindingsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "14:12.1";
 }
 impl GslbservicegroupServicegroupentitymonbindingsBinding {
     /// A `gslbservicegroup_servicegroupentitymonbindings_binding` named by its key, every other field unset.
@@ -5071,7 +5050,6 @@ impl rt::Resource for Gslbsite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
-    const FIELDS_SINCE: &'static str = "1:12.0,5:11.1,6:14.1,16:14.1";
 }
 impl Gslbsite {
     /// A `gslbsite` named by its key, every other field unset.
@@ -5571,7 +5549,6 @@ impl rt::Resource for GslbsiteGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
-    const FIELDS_SINCE: &'static str = "4:11.1,6:11.1";
 }
 impl GslbsiteGslbserviceBinding {
     /// A `gslbsite_gslbservice_binding` named by its key, every other field unset.
@@ -5811,7 +5788,6 @@ impl rt::Resource for GslbsiteGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbsiteGslbservicegroupBinding {
     /// A `gslbsite_gslbservicegroup_binding` named by its key, every other field unset.
@@ -5949,7 +5925,6 @@ impl rt::Resource for GslbsiteGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbsiteGslbservicegroupmemberBinding {
     /// A `gslbsite_gslbservicegroupmember_binding` named by its key, every other field unset.
@@ -6040,7 +6015,6 @@ impl rt::Resource for Gslbsyncstatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.1";
 }
 impl Gslbsyncstatus {
     /// `GET /nitro/v1/config/gslbsyncstatus`
@@ -6701,7 +6675,6 @@ impl rt::Resource for Gslbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "17:11.1,18:11.1,31:14.1,32:14.1,38:13.1,40:14.1,56:14.1";
 }
 impl Gslbvserver {
     /// A `gslbvserver` named by its key, every other field unset.
@@ -7202,12 +7175,6 @@ impl rt::Resource for GslbvserverDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "8:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "domainname",
-        "backupipflag",
-        "cookie_domainflag",
-    ];
 }
 impl GslbvserverDomainBinding {
     /// A `gslbvserver_domain_binding` named by its key, every other field unset.
@@ -7472,8 +7439,6 @@ impl rt::Resource for GslbvserverGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "11:14.1,12:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servicename", "domainname"];
 }
 impl GslbvserverGslbserviceBinding {
     /// A `gslbvserver_gslbservice_binding` named by its key, every other field unset.
@@ -7622,9 +7587,6 @@ impl rt::Resource for GslbvserverGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "2:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servicegroupname"];
 }
 impl GslbvserverGslbservicegroupBinding {
     /// A `gslbvserver_gslbservicegroup_binding` named by its key, every other field unset.
@@ -7855,7 +7817,6 @@ impl rt::Resource for GslbvserverGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbvserverGslbservicegroupmemberBinding {
     /// A `gslbvserver_gslbservicegroupmember_binding` named by its key, every other field unset.
@@ -7995,7 +7956,6 @@ impl rt::Resource for GslbvserverLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GslbvserverLbpolicyBinding {
     /// A `gslbvserver_lbpolicy_binding` named by its key, every other field unset.
@@ -8185,8 +8145,6 @@ impl rt::Resource for GslbvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl GslbvserverSpilloverpolicyBinding {
     /// A `gslbvserver_spilloverpolicy_binding` named by its key, every other field unset.
@@ -8631,7 +8589,6 @@ impl rt::Resource for GslbservicegroupStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbservicegroupStats {
     /// `GET /nitro/v1/stat/gslbservicegroup/{servicegroupname}`
@@ -8861,7 +8818,6 @@ impl rt::Resource for GslbservicegroupmemberStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl GslbservicegroupmemberStats {
     /// `GET /nitro/v1/stat/gslbservicegroupmember`

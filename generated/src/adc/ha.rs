@@ -559,7 +559,6 @@ impl rt::Resource for Hanode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "27:14.1,30:13.1";
 }
 impl Hanode {
     /// A `hanode` named by its key, every other field unset.
@@ -824,7 +823,6 @@ impl rt::Resource for HanodeCiBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1";
 }
 impl HanodeCiBinding {
     /// A `hanode_ci_binding` named by its key, every other field unset.
@@ -943,7 +941,6 @@ impl rt::Resource for HanodeFisBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1,4:11.1";
 }
 impl HanodeFisBinding {
     /// A `hanode_fis_binding` named by its key, every other field unset.
@@ -1055,7 +1052,6 @@ impl rt::Resource for HanodePartialfailureinterfacesBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1";
 }
 impl HanodePartialfailureinterfacesBinding {
     /// A `hanode_partialfailureinterfaces_binding` named by its key, every other field unset.
@@ -1173,7 +1169,6 @@ impl rt::Resource for HanodeRoutemonitor6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["routemonitor", "netmask"];
 }
 impl HanodeRoutemonitor6Binding {
     /// A `hanode_routemonitor6_binding` named by its key, every other field unset.
@@ -1321,7 +1316,6 @@ impl rt::Resource for HanodeRoutemonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["routemonitor", "netmask"];
 }
 impl HanodeRoutemonitorBinding {
     /// A `hanode_routemonitor_binding` named by its key, every other field unset.

@@ -265,8 +265,6 @@ impl rt::Resource for Icaaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "7:14.1,10:14.1,12:14.1,18:14.1,19:14.1";
 }
 impl Icaaccessprofile {
     /// A `icaaccessprofile` named by its key, every other field unset.
@@ -536,8 +534,6 @@ impl rt::Resource for Icaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "6:11.1";
 }
 impl Icaaction {
     /// A `icaaction` named by its key, every other field unset.
@@ -673,7 +669,6 @@ impl rt::Resource for IcaglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl IcaglobalBinding {
     /// `GET /nitro/v1/config/icaglobal_binding`
@@ -845,8 +840,6 @@ impl rt::Resource for IcaglobalIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl IcaglobalIcapolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1074,7 +1067,6 @@ impl rt::Resource for Icalatencyprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Icalatencyprofile {
     /// A `icalatencyprofile` named by its key, every other field unset.
@@ -1323,8 +1315,6 @@ impl rt::Resource for Icaparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,7:13.1,8:14.1";
 }
 impl Icaparameter {
     /// `GET /nitro/v1/config/icaparameter`
@@ -1478,7 +1468,6 @@ impl rt::Resource for Icapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Icapolicy {
     /// A `icapolicy` named by its key, every other field unset.
@@ -1645,7 +1634,6 @@ impl rt::Resource for IcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl IcapolicyBinding {
     /// A `icapolicy_binding` named by its key, every other field unset.
@@ -1764,8 +1752,6 @@ impl rt::Resource for IcapolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl IcapolicyCrvserverBinding {
     /// A `icapolicy_crvserver_binding` named by its key, every other field unset.
@@ -1888,8 +1874,6 @@ impl rt::Resource for IcapolicyIcaglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl IcapolicyIcaglobalBinding {
     /// A `icapolicy_icaglobal_binding` named by its key, every other field unset.
@@ -2012,8 +1996,6 @@ impl rt::Resource for IcapolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl IcapolicyVpnvserverBinding {
     /// A `icapolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -2154,7 +2136,6 @@ impl rt::Resource for IcapolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl IcapolicyStats {
     /// `GET /nitro/v1/stat/icapolicy/{name}`

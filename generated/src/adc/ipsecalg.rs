@@ -140,7 +140,6 @@ impl rt::Resource for Ipsecalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Ipsecalgprofile {
     /// A `ipsecalgprofile` named by its key, every other field unset.
@@ -345,7 +344,6 @@ impl rt::Resource for Ipsecalgsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Ipsecalgsession {
     /// `GET /nitro/v1/config/ipsecalgsession?count=yes`
@@ -533,7 +531,6 @@ impl rt::Resource for IpsecalgcountersStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl IpsecalgcountersStats {
     /// `GET /nitro/v1/stat/ipsecalgcounters/{name}`

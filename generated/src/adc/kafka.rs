@@ -99,7 +99,6 @@ impl rt::Resource for Kafkacluster {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Kafkacluster {
     /// A `kafkacluster` named by its key, every other field unset.
@@ -206,7 +205,6 @@ impl rt::Resource for KafkaclusterServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl KafkaclusterServicegroupBinding {
     /// A `kafkacluster_servicegroup_binding` named by its key, every other field unset.

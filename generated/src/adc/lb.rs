@@ -144,7 +144,6 @@ impl rt::Resource for Lbaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Lbaction {
     /// A `lbaction` named by its key, every other field unset.
@@ -482,7 +481,6 @@ impl rt::Resource for LbglobalLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LbglobalLbpolicyBinding {
     /// Sets [`flowtype`](Self::flowtype).
@@ -774,7 +772,6 @@ impl rt::Resource for Lbgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "4:12.0,13:12.0";
 }
 impl Lbgroup {
     /// A `lbgroup` named by its key, every other field unset.
@@ -1058,7 +1055,6 @@ impl rt::Resource for LbgroupLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["vservername"];
 }
 impl LbgroupLbvserverBinding {
     /// A `lbgroup_lbvserver_binding` named by its key, every other field unset.
@@ -1234,7 +1230,6 @@ impl rt::Resource for Lbmetrictable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["metrictable"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
 }
 impl Lbmetrictable {
     /// A `lbmetrictable` named by its key, every other field unset.
@@ -1474,8 +1469,6 @@ impl rt::Resource for LbmetrictableMetricBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["metrictable"];
-    const FIELDS_SINCE: &'static str = "5:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["metric"];
 }
 impl LbmetrictableMetricBinding {
     /// A `lbmetrictable_metric_binding` named by its key, every other field unset.
@@ -2155,7 +2148,6 @@ impl rt::Resource for LbmonbindingsGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl LbmonbindingsGslbservicegroupBinding {
     /// A `lbmonbindings_gslbservicegroup_binding` named by its key, every other field unset.
@@ -2485,7 +2477,6 @@ impl rt::Resource for LbmonbindingsServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:11.1";
 }
 impl LbmonbindingsServiceBinding {
     /// A `lbmonbindings_service_binding` named by its key, every other field unset.
@@ -2615,7 +2606,6 @@ impl rt::Resource for LbmonbindingsServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl LbmonbindingsServicegroupBinding {
     /// A `lbmonbindings_servicegroup_binding` named by its key, every other field unset.
@@ -3731,7 +3721,6 @@ impl rt::Resource for Lbmonitor {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const FIELDS_SINCE: &'static str = "29:14.1,30:14.1,31:14.1,51:13.1,52:13.1,82:13.1,91:14.1,95:11.1,106:11.0,107:11.0";
 }
 impl Lbmonitor {
     /// A `lbmonitor` named by its key, every other field unset.
@@ -4594,7 +4583,6 @@ impl rt::Resource for LbmonitorMetricBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const DELETE_ARGS: &'static [&'static str] = &["metric"];
 }
 impl LbmonitorMetricBinding {
     /// A `lbmonitor_metric_binding` named by its key, every other field unset.
@@ -4760,7 +4748,6 @@ impl rt::Resource for LbmonitorServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const DELETE_ARGS: &'static [&'static str] = &["servicename|servicegroupname"];
 }
 impl LbmonitorServiceBinding {
     /// A `lbmonitor_service_binding` named by its key, every other field unset.
@@ -4929,7 +4916,6 @@ impl rt::Resource for LbmonitorServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const DELETE_ARGS: &'static [&'static str] = &["servicegroupname|servicename"];
 }
 impl LbmonitorServicegroupBinding {
     /// A `lbmonitor_servicegroup_binding` named by its key, every other field unset.
@@ -5108,8 +5094,6 @@ impl rt::Resource for LbmonitorSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const DELETE_ARGS: &'static [&'static str] = &["certkeyname", "ca"];
 }
 impl LbmonitorSslcertkeyBinding {
     /// A `lbmonitor_sslcertkey_binding` named by its key, every other field unset.
@@ -5504,7 +5488,6 @@ impl rt::Resource for Lbparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:13.1,6:13.1,7:13.1,10:13.1,12:13.1,13:13.1,14:13.1,19:14.1,20:11.1,23:13.1,24:14.1,25:12.0";
 }
 impl Lbparameter {
     /// `GET /nitro/v1/config/lbparameter`
@@ -5669,7 +5652,6 @@ impl rt::Resource for Lbpersistentsessions {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:11.1";
 }
 impl Lbpersistentsessions {
     /// `GET /nitro/v1/config/lbpersistentsessions?count=yes`
@@ -5808,7 +5790,6 @@ impl rt::Resource for Lbpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Lbpolicy {
     /// A `lbpolicy` named by its key, every other field unset.
@@ -6064,7 +6045,6 @@ impl rt::Resource for Lbpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Lbpolicylabel {
     /// A `lbpolicylabel` named by its key, every other field unset.
@@ -6225,7 +6205,6 @@ impl rt::Resource for LbpolicylabelLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LbpolicylabelLbpolicyBinding {
     /// A `lbpolicylabel_lbpolicy_binding` named by its key, every other field unset.
@@ -6494,8 +6473,6 @@ impl rt::Resource for Lbprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["lbprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:13.1,6:13.1,8:13.1,10:13.1,12:14.1,13:13.1,14:12.0";
 }
 impl Lbprofile {
     /// A `lbprofile` named by its key, every other field unset.
@@ -7001,7 +6978,6 @@ impl rt::Resource for Lbsipparameters {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "5:11.0,6:11.0";
 }
 impl Lbsipparameters {
     /// `GET /nitro/v1/config/lbsipparameters`
@@ -8721,7 +8697,6 @@ impl rt::Resource for Lbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:13.1,3:14.1,10:11.1,33:14.1,34:11.0,47:11.1,54:12.1,61:11.1,85:14.1,86:14.1,95:13.1,96:13.1,97:13.1,103:13.1,104:13.1,108:11.1,113:12.0,133:13.1,139:14.1,142:12.0";
 }
 impl Lbvserver {
     /// A `lbvserver` named by its key, every other field unset.
@@ -9437,9 +9412,6 @@ impl rt::Resource for LbvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const FIELDS_SINCE: &'static str = "3:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["analyticsprofile"];
 }
 impl LbvserverAnalyticsprofileBinding {
     /// A `lbvserver_analyticsprofile_binding` named by its key, every other field unset.
@@ -9619,12 +9591,6 @@ impl rt::Resource for LbvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAppflowpolicyBinding {
     /// A `lbvserver_appflowpolicy_binding` named by its key, every other field unset.
@@ -9828,12 +9794,6 @@ impl rt::Resource for LbvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAppfwpolicyBinding {
     /// A `lbvserver_appfwpolicy_binding` named by its key, every other field unset.
@@ -10026,12 +9986,6 @@ impl rt::Resource for LbvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAppqoepolicyBinding {
     /// A `lbvserver_appqoepolicy_binding` named by its key, every other field unset.
@@ -10235,12 +10189,6 @@ impl rt::Resource for LbvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAuditnslogpolicyBinding {
     /// A `lbvserver_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -10444,12 +10392,6 @@ impl rt::Resource for LbvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAuditsyslogpolicyBinding {
     /// A `lbvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -10653,12 +10595,6 @@ impl rt::Resource for LbvserverAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverAuthorizationpolicyBinding {
     /// A `lbvserver_authorizationpolicy_binding` named by its key, every other field unset.
@@ -11124,8 +11060,6 @@ impl rt::Resource for LbvserverBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "6:14.1";
 }
 impl LbvserverBotpolicyBinding {
     /// A `lbvserver_botpolicy_binding` named by its key, every other field unset.
@@ -11319,12 +11253,6 @@ impl rt::Resource for LbvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverCachepolicyBinding {
     /// A `lbvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -11509,11 +11437,6 @@ impl rt::Resource for LbvserverCapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverCapolicyBinding {
     /// A `lbvserver_capolicy_binding` named by its key, every other field unset.
@@ -11717,12 +11640,6 @@ impl rt::Resource for LbvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverCmppolicyBinding {
     /// A `lbvserver_cmppolicy_binding` named by its key, every other field unset.
@@ -11930,13 +11847,6 @@ impl rt::Resource for LbvserverContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverContentinspectionpolicyBinding {
     /// A `lbvserver_contentinspectionpolicy_binding` named by its key, every other field unset.
@@ -12157,7 +12067,6 @@ impl rt::Resource for LbvserverCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1,6:11.1,8:11.1";
 }
 impl LbvserverCsvserverBinding {
     /// A `lbvserver_csvserver_binding` named by its key, every other field unset.
@@ -12292,12 +12201,6 @@ impl rt::Resource for LbvserverDnspolicy64Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverDnspolicy64Binding {
     /// A `lbvserver_dnspolicy64_binding` named by its key, every other field unset.
@@ -12465,7 +12368,6 @@ impl rt::Resource for LbvserverDospolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1";
 }
 impl LbvserverDospolicyBinding {
     /// A `lbvserver_dospolicy_binding` named by its key, every other field unset.
@@ -12600,12 +12502,6 @@ impl rt::Resource for LbvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverFeopolicyBinding {
     /// A `lbvserver_feopolicy_binding` named by its key, every other field unset.
@@ -12799,11 +12695,6 @@ impl rt::Resource for LbvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverFilterpolicyBinding {
     /// A `lbvserver_filterpolicy_binding` named by its key, every other field unset.
@@ -13034,7 +12925,6 @@ impl rt::Resource for LbvserverLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LbvserverLbpolicyBinding {
     /// A `lbvserver_lbpolicy_binding` named by its key, every other field unset.
@@ -13222,11 +13112,6 @@ impl rt::Resource for LbvserverPqpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverPqpolicyBinding {
     /// A `lbvserver_pqpolicy_binding` named by its key, every other field unset.
@@ -13419,12 +13304,6 @@ impl rt::Resource for LbvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverResponderpolicyBinding {
     /// A `lbvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -13617,12 +13496,6 @@ impl rt::Resource for LbvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverRewritepolicyBinding {
     /// A `lbvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -13807,11 +13680,6 @@ impl rt::Resource for LbvserverScpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverScpolicyBinding {
     /// A `lbvserver_scpolicy_binding` named by its key, every other field unset.
@@ -14206,8 +14074,6 @@ impl rt::Resource for LbvserverServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "6:14.1,7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servicename|servicegroupname"];
 }
 impl LbvserverServiceBinding {
     /// A `lbvserver_service_binding` named by its key, every other field unset.
@@ -14364,8 +14230,6 @@ impl rt::Resource for LbvserverServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["servicegroupname|servicename"];
 }
 impl LbvserverServicegroupBinding {
     /// A `lbvserver_servicegroup_binding` named by its key, every other field unset.
@@ -14716,7 +14580,6 @@ impl rt::Resource for LbvserverServicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "6:11.1,9:11.1,12:11.1";
 }
 impl LbvserverServicegroupmemberBinding {
     /// A `lbvserver_servicegroupmember_binding` named by its key, every other field unset.
@@ -14851,12 +14714,6 @@ impl rt::Resource for LbvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverSpilloverpolicyBinding {
     /// A `lbvserver_spilloverpolicy_binding` named by its key, every other field unset.
@@ -15049,12 +14906,6 @@ impl rt::Resource for LbvserverTmtrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverTmtrafficpolicyBinding {
     /// A `lbvserver_tmtrafficpolicy_binding` named by its key, every other field unset.
@@ -15247,12 +15098,6 @@ impl rt::Resource for LbvserverTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverTransformpolicyBinding {
     /// A `lbvserver_transformpolicy_binding` named by its key, every other field unset.
@@ -15461,13 +15306,6 @@ impl rt::Resource for LbvserverVideooptimizationdetectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverVideooptimizationdetectionpolicyBinding {
     /// A `lbvserver_videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
@@ -15675,13 +15513,6 @@ impl rt::Resource for LbvserverVideooptimizationpacingpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "7:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "bindpoint",
-        "priority",
-    ];
 }
 impl LbvserverVideooptimizationpacingpolicyBinding {
     /// A `lbvserver_videooptimizationpacingpolicy_binding` named by its key, every other field unset.
@@ -15879,7 +15710,6 @@ impl rt::Resource for LbvserverVideooptimizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl LbvserverVideooptimizationpolicyBinding {
     /// A `lbvserver_videooptimizationpolicy_binding` named by its key, every other field unset.
@@ -16319,7 +16149,6 @@ impl rt::Resource for LbwlmLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["wlmname"];
-    const DELETE_ARGS: &'static [&'static str] = &["vservername"];
 }
 impl LbwlmLbvserverBinding {
     /// A `lbwlm_lbvserver_binding` named by its key, every other field unset.
@@ -16466,7 +16295,6 @@ impl rt::Resource for LbpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LbpolicyStats {
     /// `GET /nitro/v1/stat/lbpolicy` (method inferred: the reference gives none)
@@ -16557,7 +16385,6 @@ impl rt::Resource for LbpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LbpolicylabelStats {
     /// `GET /nitro/v1/stat/lbpolicylabel` (method inferred: the reference gives none)

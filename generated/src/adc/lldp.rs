@@ -501,7 +501,6 @@ impl rt::Resource for Lldpneighbors {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ifnum"];
-    const FIELDS_SINCE: &'static str = "17:12.0";
 }
 impl Lldpneighbors {
     /// A `lldpneighbors` named by its key, every other field unset.

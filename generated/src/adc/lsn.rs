@@ -119,7 +119,6 @@ impl rt::Resource for Lsnappsattributes {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Lsnappsattributes {
     /// A `lsnappsattributes` named by its key, every other field unset.
@@ -380,7 +379,6 @@ impl rt::Resource for Lsnappsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnappsprofile {
     /// A `lsnappsprofile` named by its key, every other field unset.
@@ -550,7 +548,6 @@ impl rt::Resource for LsnappsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnappsprofileBinding {
     /// A `lsnappsprofile_binding` named by its key, every other field unset.
@@ -641,7 +638,6 @@ impl rt::Resource for LsnappsprofileLsnappsattributesBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl LsnappsprofileLsnappsattributesBinding {
     /// A `lsnappsprofile_lsnappsattributes_binding` named by its key, every other field unset.
@@ -767,8 +763,6 @@ impl rt::Resource for LsnappsprofilePortBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["lsnport"];
 }
 impl LsnappsprofilePortBinding {
     /// A `lsnappsprofile_port_binding` named by its key, every other field unset.
@@ -894,7 +888,6 @@ impl rt::Resource for Lsnclient {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnclient {
     /// A `lsnclient` named by its key, every other field unset.
@@ -1032,7 +1025,6 @@ impl rt::Resource for LsnclientBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnclientBinding {
     /// A `lsnclient_binding` named by its key, every other field unset.
@@ -1160,14 +1152,6 @@ impl rt::Resource for LsnclientNetwork6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "network",
-        "netmask",
-        "network6",
-        "td",
-    ];
 }
 impl LsnclientNetwork6Binding {
     /// A `lsnclient_network6_binding` named by its key, every other field unset.
@@ -1332,8 +1316,6 @@ impl rt::Resource for LsnclientNetworkBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["network", "netmask", "td"];
 }
 impl LsnclientNetworkBinding {
     /// A `lsnclient_network_binding` named by its key, every other field unset.
@@ -1483,8 +1465,6 @@ impl rt::Resource for LsnclientNsacl6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["acl6name", "td"];
 }
 impl LsnclientNsacl6Binding {
     /// A `lsnclient_nsacl6_binding` named by its key, every other field unset.
@@ -1629,8 +1609,6 @@ impl rt::Resource for LsnclientNsaclBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["aclname", "td"];
 }
 impl LsnclientNsaclBinding {
     /// A `lsnclient_nsacl_binding` named by its key, every other field unset.
@@ -1862,8 +1840,6 @@ impl rt::Resource for Lsndeterministicnat {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Lsndeterministicnat {
     /// `GET /nitro/v1/config/lsndeterministicnat?count=yes`
@@ -2119,8 +2095,6 @@ impl rt::Resource for Lsngroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0,4:12.0-FR4";
 }
 impl Lsngroup {
     /// A `lsngroup` named by its key, every other field unset.
@@ -2389,7 +2363,6 @@ impl rt::Resource for LsngroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsngroupBinding {
     /// A `lsngroup_binding` named by its key, every other field unset.
@@ -2488,8 +2461,6 @@ impl rt::Resource for LsngroupIpsecalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ipsecalgprofile"];
 }
 impl LsngroupIpsecalgprofileBinding {
     /// A `lsngroup_ipsecalgprofile_binding` named by its key, every other field unset.
@@ -2617,8 +2588,6 @@ impl rt::Resource for LsngroupLsnappsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["appsprofilename"];
 }
 impl LsngroupLsnappsprofileBinding {
     /// A `lsngroup_lsnappsprofile_binding` named by its key, every other field unset.
@@ -2750,8 +2719,6 @@ impl rt::Resource for LsngroupLsnhttphdrlogprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["httphdrlogprofilename"];
 }
 impl LsngroupLsnhttphdrlogprofileBinding {
     /// A `lsngroup_lsnhttphdrlogprofile_binding` named by its key, every other field unset.
@@ -2882,8 +2849,6 @@ impl rt::Resource for LsngroupLsnlogprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["logprofilename"];
 }
 impl LsngroupLsnlogprofileBinding {
     /// A `lsngroup_lsnlogprofile_binding` named by its key, every other field unset.
@@ -3011,8 +2976,6 @@ impl rt::Resource for LsngroupLsnpoolBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["poolname"];
 }
 impl LsngroupLsnpoolBinding {
     /// A `lsngroup_lsnpool_binding` named by its key, every other field unset.
@@ -3144,8 +3107,6 @@ impl rt::Resource for LsngroupLsnrtspalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["rtspalgprofilename"];
 }
 impl LsngroupLsnrtspalgprofileBinding {
     /// A `lsngroup_lsnrtspalgprofile_binding` named by its key, every other field unset.
@@ -3277,8 +3238,6 @@ impl rt::Resource for LsngroupLsnsipalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["sipalgprofilename"];
 }
 impl LsngroupLsnsipalgprofileBinding {
     /// A `lsngroup_lsnsipalgprofile_binding` named by its key, every other field unset.
@@ -3410,8 +3369,6 @@ impl rt::Resource for LsngroupLsntransportprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["transportprofilename"];
 }
 impl LsngroupLsntransportprofileBinding {
     /// A `lsngroup_lsntransportprofile_binding` named by its key, every other field unset.
@@ -3542,8 +3499,6 @@ impl rt::Resource for LsngroupPcpserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["pcpserver"];
 }
 impl LsngroupPcpserverBinding {
     /// A `lsngroup_pcpserver_binding` named by its key, every other field unset.
@@ -3706,7 +3661,6 @@ impl rt::Resource for Lsnhttphdrlogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["httphdrlogprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnhttphdrlogprofile {
     /// A `lsnhttphdrlogprofile` named by its key, every other field unset.
@@ -3896,7 +3850,6 @@ impl rt::Resource for Lsnip6profile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnip6profile {
     /// A `lsnip6profile` named by its key, every other field unset.
@@ -4072,8 +4025,6 @@ impl rt::Resource for Lsnlogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["logprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:13.1,2:11.1,3:12.0-FR4,5:13.1";
 }
 impl Lsnlogprofile {
     /// A `lsnlogprofile` named by its key, every other field unset.
@@ -4241,8 +4192,6 @@ impl rt::Resource for Lsnparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "4:11.1";
 }
 impl Lsnparameter {
     /// `GET /nitro/v1/config/lsnparameter`
@@ -4377,7 +4326,6 @@ impl rt::Resource for Lsnpool {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnpool {
     /// A `lsnpool` named by its key, every other field unset.
@@ -4529,7 +4477,6 @@ impl rt::Resource for LsnpoolBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnpoolBinding {
     /// A `lsnpool_binding` named by its key, every other field unset.
@@ -4643,9 +4590,6 @@ impl rt::Resource for LsnpoolLsnipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:12.1";
-    const DELETE_ARGS: &'static [&'static str] = &["ownernode", "lsnip"];
 }
 impl LsnpoolLsnipBinding {
     /// A `lsnpool_lsnip_binding` named by its key, every other field unset.
@@ -4817,7 +4761,6 @@ impl rt::Resource for Lsnrtspalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["rtspalgprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnrtspalgprofile {
     /// A `lsnrtspalgprofile` named by its key, every other field unset.
@@ -4996,8 +4939,6 @@ impl rt::Resource for Lsnrtspalgsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sessionid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl Lsnrtspalgsession {
     /// A `lsnrtspalgsession` named by its key, every other field unset.
@@ -5102,7 +5043,6 @@ impl rt::Resource for LsnrtspalgsessionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sessionid"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnrtspalgsessionBinding {
     /// A `lsnrtspalgsession_binding` named by its key, every other field unset.
@@ -5439,8 +5379,6 @@ impl rt::Resource for LsnrtspalgsessionDatachannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sessionid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,8:11.1";
 }
 impl LsnrtspalgsessionDatachannelBinding {
     /// A `lsnrtspalgsession_datachannel_binding` named by its key, every other field unset.
@@ -5708,8 +5646,6 @@ impl rt::Resource for Lsnsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "14:12.1";
 }
 impl Lsnsession {
     /// `GET /nitro/v1/config/lsnsession?count=yes`
@@ -5834,8 +5770,6 @@ impl rt::Resource for Lsnsipalgcall {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["callid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "5:14.1";
 }
 impl Lsnsipalgcall {
     /// A `lsnsipalgcall` named by its key, every other field unset.
@@ -5947,7 +5881,6 @@ impl rt::Resource for LsnsipalgcallBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["callid"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnsipalgcallBinding {
     /// A `lsnsipalgcall_binding` named by its key, every other field unset.
@@ -6089,8 +6022,6 @@ impl rt::Resource for LsnsipalgcallControlchannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["callid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl LsnsipalgcallControlchannelBinding {
     /// A `lsnsipalgcall_controlchannel_binding` named by its key, every other field unset.
@@ -6236,8 +6167,6 @@ impl rt::Resource for LsnsipalgcallDatachannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["callid"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl LsnsipalgcallDatachannelBinding {
     /// A `lsnsipalgcall_datachannel_binding` named by its key, every other field unset.
@@ -6439,7 +6368,6 @@ impl rt::Resource for Lsnsipalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sipalgprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnsipalgprofile {
     /// A `lsnsipalgprofile` named by its key, every other field unset.
@@ -6779,8 +6707,6 @@ impl rt::Resource for Lsnstatic {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "6:11.1,7:11.1";
 }
 impl Lsnstatic {
     /// A `lsnstatic` named by its key, every other field unset.
@@ -7061,7 +6987,6 @@ impl rt::Resource for Lsntransportprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["transportprofilename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsntransportprofile {
     /// A `lsntransportprofile` named by its key, every other field unset.
@@ -7543,7 +7468,6 @@ impl rt::Resource for LsnStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsnStats {
     /// `GET /nitro/v1/stat/lsn`
@@ -7953,7 +7877,6 @@ impl rt::Resource for LsndsliteStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsndsliteStats {
     /// `GET /nitro/v1/stat/lsndslite`
@@ -8258,7 +8181,6 @@ impl rt::Resource for LsngroupStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl LsngroupStats {
     /// `GET /nitro/v1/stat/lsngroup/{groupname}`
@@ -8672,7 +8594,6 @@ impl rt::Resource for Lsnnat64Stats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Lsnnat64Stats {
     /// `GET /nitro/v1/stat/lsnnat64`
@@ -8802,7 +8723,6 @@ impl rt::Resource for LsnpoolStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl LsnpoolStats {
     /// `GET /nitro/v1/stat/lsnpool/{poolname}`

@@ -178,7 +178,6 @@ impl rt::Resource for Metricsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Metricsprofile {
     /// A `metricsprofile` named by its key, every other field unset.
@@ -382,7 +381,6 @@ impl rt::Resource for MetricsprofileAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileAuthenticationvserverBinding {
     /// A `metricsprofile_authenticationvserver_binding` named by its key, every other field unset.
@@ -505,7 +503,6 @@ impl rt::Resource for MetricsprofileCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileCrvserverBinding {
     /// A `metricsprofile_crvserver_binding` named by its key, every other field unset.
@@ -628,7 +625,6 @@ impl rt::Resource for MetricsprofileCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileCsvserverBinding {
     /// A `metricsprofile_csvserver_binding` named by its key, every other field unset.
@@ -751,7 +747,6 @@ impl rt::Resource for MetricsprofileGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileGslbvserverBinding {
     /// A `metricsprofile_gslbvserver_binding` named by its key, every other field unset.
@@ -874,7 +869,6 @@ impl rt::Resource for MetricsprofileLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileLbvserverBinding {
     /// A `metricsprofile_lbvserver_binding` named by its key, every other field unset.
@@ -997,7 +991,6 @@ impl rt::Resource for MetricsprofileServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileServiceBinding {
     /// A `metricsprofile_service_binding` named by its key, every other field unset.
@@ -1120,7 +1113,6 @@ impl rt::Resource for MetricsprofileServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileServicegroupBinding {
     /// A `metricsprofile_servicegroup_binding` named by its key, every other field unset.
@@ -1243,7 +1235,6 @@ impl rt::Resource for MetricsprofileUservserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileUservserverBinding {
     /// A `metricsprofile_uservserver_binding` named by its key, every other field unset.
@@ -1366,7 +1357,6 @@ impl rt::Resource for MetricsprofileVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MetricsprofileVpnvserverBinding {
     /// A `metricsprofile_vpnvserver_binding` named by its key, every other field unset.

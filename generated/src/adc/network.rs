@@ -1247,7 +1247,6 @@ impl rt::Resource for Interface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "22:11.1,66:11.0,96:11.1,97:11.1";
 }
 impl Interface {
     /// A `Interface` named by its key, every other field unset.
@@ -1388,7 +1387,6 @@ impl rt::Resource for Appalgparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Appalgparam {
     /// `GET /nitro/v1/config/appalgparam`
@@ -1581,7 +1579,6 @@ impl rt::Resource for Arp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "ownernode", "td"];
-    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Arp {
     /// A `arp` named by its key, every other field unset.
@@ -1881,7 +1878,6 @@ impl rt::Resource for Bridgegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:11.0";
 }
 impl Bridgegroup {
     /// A `bridgegroup` named by its key, every other field unset.
@@ -2151,13 +2147,6 @@ impl rt::Resource for BridgegroupNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "ipaddress",
-        "netmask",
-        "td",
-        "ownergroup",
-    ];
 }
 impl BridgegroupNsip6Binding {
     /// A `bridgegroup_nsip6_binding` named by its key, every other field unset.
@@ -2328,13 +2317,6 @@ impl rt::Resource for BridgegroupNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "ipaddress",
-        "netmask",
-        "td",
-        "ownergroup",
-    ];
 }
 impl BridgegroupNsipBinding {
     /// A `bridgegroup_nsip_binding` named by its key, every other field unset.
@@ -2481,7 +2463,6 @@ impl rt::Resource for BridgegroupVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["vlan"];
 }
 impl BridgegroupVlanBinding {
     /// A `bridgegroup_vlan_binding` named by its key, every other field unset.
@@ -2690,7 +2671,6 @@ impl rt::Resource for Bridgetable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:12.0,8:11.1,11:12.0";
 }
 impl Bridgetable {
     /// Sets [`devicevlan`](Self::devicevlan).
@@ -3397,7 +3377,6 @@ impl rt::Resource for Channel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "20:11.1";
 }
 impl Channel {
     /// A `channel` named by its key, every other field unset.
@@ -3758,8 +3737,6 @@ impl rt::Resource for ChannelInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "11:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl ChannelInterfaceBinding {
     /// A `channel_interface_binding` named by its key, every other field unset.
@@ -4178,7 +4155,6 @@ impl rt::Resource for FisChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl FisChannelBinding {
     /// A `fis_channel_binding` named by its key, every other field unset.
@@ -4301,7 +4277,6 @@ impl rt::Resource for FisInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl FisInterfaceBinding {
     /// A `fis_interface_binding` named by its key, every other field unset.
@@ -4463,7 +4438,6 @@ impl rt::Resource for Forwardingsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "7:12.0,8:11.1";
 }
 impl Forwardingsession {
     /// A `forwardingsession` named by its key, every other field unset.
@@ -4721,7 +4695,6 @@ impl rt::Resource for Inat {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1,12:11.0";
 }
 impl Inat {
     /// A `inat` named by its key, every other field unset.
@@ -5326,7 +5299,6 @@ impl rt::Resource for InterfaceAlt {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl InterfaceAlt {
     /// A `interface` named by its key, every other field unset.
@@ -5655,7 +5627,6 @@ impl rt::Resource for Ip6tunnel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "4:11.0";
 }
 impl Ip6tunnel {
     /// A `ip6tunnel` named by its key, every other field unset.
@@ -5806,7 +5777,6 @@ impl rt::Resource for Ip6tunnelparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:12.0-FR4";
 }
 impl Ip6tunnelparam {
     /// `GET /nitro/v1/config/ip6tunnelparam`
@@ -6114,7 +6084,6 @@ impl rt::Resource for IpsetNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress"];
 }
 impl IpsetNsip6Binding {
     /// A `ipset_nsip6_binding` named by its key, every other field unset.
@@ -6239,7 +6208,6 @@ impl rt::Resource for IpsetNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress"];
 }
 impl IpsetNsipBinding {
     /// A `ipset_nsip_binding` named by its key, every other field unset.
@@ -6569,7 +6537,6 @@ impl rt::Resource for Iptunnel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,4:11.0,9:11.0,15:14.1,19:14.1,20:14.1";
 }
 impl Iptunnel {
     /// A `iptunnel` named by its key, every other field unset.
@@ -6783,7 +6750,6 @@ impl rt::Resource for Iptunnelparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:12.0,7:12.0-FR4";
 }
 impl Iptunnelparam {
     /// `GET /nitro/v1/config/iptunnelparam`
@@ -6941,7 +6907,6 @@ impl rt::Resource for Ipv6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
-    const FIELDS_SINCE: &'static str = "12:12.1";
 }
 impl Ipv6 {
     /// A `ipv6` named by its key, every other field unset.
@@ -7152,7 +7117,6 @@ impl rt::Resource for L2param {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:12.0,15:13.1";
 }
 impl L2param {
     /// `GET /nitro/v1/config/l2param`
@@ -7348,7 +7312,6 @@ impl rt::Resource for L3param {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.1,4:11.0,9:14.1,10:11.1";
 }
 impl L3param {
     /// `GET /nitro/v1/config/l3param`
@@ -7902,7 +7865,6 @@ impl rt::Resource for LinksetChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl LinksetChannelBinding {
     /// A `linkset_channel_binding` named by its key, every other field unset.
@@ -8023,7 +7985,6 @@ impl rt::Resource for LinksetInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl LinksetInterfaceBinding {
     /// A `linkset_interface_binding` named by its key, every other field unset.
@@ -8192,7 +8153,6 @@ impl rt::Resource for Mapbmr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Mapbmr {
     /// A `mapbmr` named by its key, every other field unset.
@@ -8326,7 +8286,6 @@ impl rt::Resource for MapbmrBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl MapbmrBinding {
     /// A `mapbmr_binding` named by its key, every other field unset.
@@ -8433,8 +8392,6 @@ impl rt::Resource for MapbmrBmrv4networkBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["network", "netmask"];
 }
 impl MapbmrBmrv4networkBinding {
     /// A `mapbmr_bmrv4network_binding` named by its key, every other field unset.
@@ -8569,7 +8526,6 @@ impl rt::Resource for Mapdmr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Mapdmr {
     /// A `mapdmr` named by its key, every other field unset.
@@ -8699,7 +8655,6 @@ impl rt::Resource for Mapdomain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Mapdomain {
     /// A `mapdomain` named by its key, every other field unset.
@@ -8818,7 +8773,6 @@ impl rt::Resource for MapdomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl MapdomainBinding {
     /// A `mapdomain_binding` named by its key, every other field unset.
@@ -8919,8 +8873,6 @@ impl rt::Resource for MapdomainMapbmrBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["mapbmrname"];
 }
 impl MapdomainMapbmrBinding {
     /// A `mapdomain_mapbmr_binding` named by its key, every other field unset.
@@ -9236,7 +9188,6 @@ impl rt::Resource for Nat64param {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nat64param {
     /// A `nat64param` named by its key, every other field unset.
@@ -9440,7 +9391,6 @@ impl rt::Resource for Nd6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["neighbor", "td"];
-    const FIELDS_SINCE: &'static str = "7:11.1";
 }
 impl Nd6 {
     /// A `nd6` named by its key, every other field unset.
@@ -9909,7 +9859,6 @@ impl rt::Resource for Nd6ravariablesOnlinkipv6prefixBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vlan"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipv6prefix"];
 }
 impl Nd6ravariablesOnlinkipv6prefixBinding {
     /// A `nd6ravariables_onlinkipv6prefix_binding` named by its key, every other field unset.
@@ -10031,7 +9980,6 @@ impl rt::Resource for Netbridge {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1";
 }
 impl Netbridge {
     /// A `netbridge` named by its key, every other field unset.
@@ -10264,7 +10212,6 @@ impl rt::Resource for NetbridgeIptunnelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["tunnel"];
 }
 impl NetbridgeIptunnelBinding {
     /// A `netbridge_iptunnel_binding` named by its key, every other field unset.
@@ -10388,7 +10335,6 @@ impl rt::Resource for NetbridgeNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress", "netmask"];
 }
 impl NetbridgeNsip6Binding {
     /// A `netbridge_nsip6_binding` named by its key, every other field unset.
@@ -10517,7 +10463,6 @@ impl rt::Resource for NetbridgeNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress", "netmask"];
 }
 impl NetbridgeNsipBinding {
     /// A `netbridge_nsip_binding` named by its key, every other field unset.
@@ -10645,7 +10590,6 @@ impl rt::Resource for NetbridgeVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["vlan"];
 }
 impl NetbridgeVlanBinding {
     /// A `netbridge_vlan_binding` named by its key, every other field unset.
@@ -10851,7 +10795,6 @@ impl rt::Resource for Netprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:12.1,3:11.0,4:13.1,5:13.1,7:13.1";
 }
 impl Netprofile {
     /// A `netprofile` named by its key, every other field unset.
@@ -11012,7 +10955,6 @@ impl rt::Resource for NetprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl NetprofileBinding {
     /// A `netprofile_binding` named by its key, every other field unset.
@@ -11125,8 +11067,6 @@ impl rt::Resource for NetprofileNatruleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["natrule", "netmask"];
 }
 impl NetprofileNatruleBinding {
     /// A `netprofile_natrule_binding` named by its key, every other field unset.
@@ -11266,8 +11206,6 @@ impl rt::Resource for NetprofileSrcportsetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["srcportrange"];
 }
 impl NetprofileSrcportsetBinding {
     /// A `netprofile_srcportset_binding` named by its key, every other field unset.
@@ -11774,7 +11712,6 @@ impl rt::Resource for Rnat {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:13.1,8:13.1,9:11.0,13:11.0";
 }
 impl Rnat {
     /// A `rnat` named by its key, every other field unset.
@@ -12019,7 +11956,6 @@ impl rt::Resource for Rnat6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "4:11.1";
 }
 impl Rnat6 {
     /// A `rnat6` named by its key, every other field unset.
@@ -12285,8 +12221,6 @@ impl rt::Resource for Rnat6Nsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["natip6", "ownergroup"];
 }
 impl Rnat6Nsip6Binding {
     /// A `rnat6_nsip6_binding` named by its key, every other field unset.
@@ -12425,8 +12359,6 @@ impl rt::Resource for RnatNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1";
 }
 impl RnatNsipBinding {
     /// A `rnat_nsip_binding` named by its key, every other field unset.
@@ -12554,7 +12486,6 @@ impl rt::Resource for RnatRetainsourceportsetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl RnatRetainsourceportsetBinding {
     /// A `rnat_retainsourceportset_binding` named by its key, every other field unset.
@@ -12676,7 +12607,6 @@ impl rt::Resource for RnatglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const DELETE_ARGS: &'static [&'static str] = &["policy", "all"];
 }
 impl RnatglobalAuditsyslogpolicyBinding {
     /// Sets [`policy`](Self::policy).
@@ -12951,7 +12881,6 @@ impl rt::Resource for Rnatsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Rnatsession {
     /// `POST /nitro/v1/config/rnatsession?action=flush`
@@ -13461,7 +13390,6 @@ impl rt::Resource for Route {
         "td",
         "vlan",
     ];
-    const FIELDS_SINCE: &'static str = "24:14.1,35:11.0,48:13.1";
 }
 impl Route {
     /// A `route` named by its keys (`network`, `gateway`, `netmask`), every other field unset.
@@ -13932,7 +13860,6 @@ impl rt::Resource for Route6 {
         "vlan",
         "vxlan",
     ];
-    const FIELDS_SINCE: &'static str = "17:14.1,26:11.0,39:11.0";
 }
 impl Route6 {
     /// A `route6` named by its key, every other field unset.
@@ -15397,7 +15324,6 @@ impl rt::Resource for MapbmrStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl MapbmrStats {
     /// `GET /nitro/v1/stat/mapbmr/{name}`
@@ -15874,7 +15800,6 @@ impl rt::Resource for MapdomainStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl MapdomainStats {
     /// `GET /nitro/v1/stat/mapdomain/{name}`
@@ -16264,7 +16189,6 @@ impl rt::Resource for Rnat6Stats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Rnat6Stats {
     /// `GET /nitro/v1/stat/rnat6`
@@ -17101,7 +17025,6 @@ impl rt::Resource for Vlan {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.0,15:11.1";
 }
 impl Vlan {
     /// A `vlan` named by its key, every other field unset.
@@ -17384,8 +17307,6 @@ impl rt::Resource for VlanChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum", "tagged", "ownergroup"];
 }
 impl VlanChannelBinding {
     /// A `vlan_channel_binding` named by its key, every other field unset.
@@ -17537,8 +17458,6 @@ impl rt::Resource for VlanInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum", "tagged", "ownergroup"];
 }
 impl VlanInterfaceBinding {
     /// A `vlan_interface_binding` named by its key, every other field unset.
@@ -17690,8 +17609,6 @@ impl rt::Resource for VlanLinksetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum", "tagged", "ownergroup"];
 }
 impl VlanLinksetBinding {
     /// A `vlan_linkset_binding` named by its key, every other field unset.
@@ -17850,13 +17767,6 @@ impl rt::Resource for VlanNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "ipaddress",
-        "netmask",
-        "td",
-        "ownergroup",
-    ];
 }
 impl VlanNsip6Binding {
     /// A `vlan_nsip6_binding` named by its key, every other field unset.
@@ -18022,13 +17932,6 @@ impl rt::Resource for VlanNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "ipaddress",
-        "netmask",
-        "td",
-        "ownergroup",
-    ];
 }
 impl VlanNsipBinding {
     /// A `vlan_nsip_binding` named by its key, every other field unset.
@@ -18309,7 +18212,6 @@ impl rt::Resource for Vrid {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "10:11.1,14:11.0";
 }
 impl Vrid {
     /// A `vrid` named by its key, every other field unset.
@@ -18603,7 +18505,6 @@ impl rt::Resource for Vrid6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:12.0,10:11.1,11:11.1,13:11.1,15:11.1,16:12.0";
 }
 impl Vrid6 {
     /// A `vrid6` named by its key, every other field unset.
@@ -18910,8 +18811,6 @@ impl rt::Resource for Vrid6ChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl Vrid6ChannelBinding {
     /// A `vrid6_channel_binding` named by its key, every other field unset.
@@ -19044,7 +18943,6 @@ impl rt::Resource for Vrid6InterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl Vrid6InterfaceBinding {
     /// A `vrid6_interface_binding` named by its key, every other field unset.
@@ -19176,7 +19074,6 @@ impl rt::Resource for Vrid6Nsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl Vrid6Nsip6Binding {
     /// A `vrid6_nsip6_binding` named by its key, every other field unset.
@@ -19283,7 +19180,6 @@ impl rt::Resource for Vrid6NsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl Vrid6NsipBinding {
     /// A `vrid6_nsip_binding` named by its key, every other field unset.
@@ -19394,8 +19290,6 @@ impl rt::Resource for Vrid6TrackinterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["trackifnum"];
 }
 impl Vrid6TrackinterfaceBinding {
     /// A `vrid6_trackinterface_binding` named by its key, every other field unset.
@@ -19652,8 +19546,6 @@ impl rt::Resource for VridChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl VridChannelBinding {
     /// A `vrid_channel_binding` named by its key, every other field unset.
@@ -19786,7 +19678,6 @@ impl rt::Resource for VridInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ifnum"];
 }
 impl VridInterfaceBinding {
     /// A `vrid_interface_binding` named by its key, every other field unset.
@@ -19918,7 +19809,6 @@ impl rt::Resource for VridNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VridNsip6Binding {
     /// A `vrid_nsip6_binding` named by its key, every other field unset.
@@ -20025,7 +19915,6 @@ impl rt::Resource for VridNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VridNsipBinding {
     /// A `vrid_nsip_binding` named by its key, every other field unset.
@@ -20136,8 +20025,6 @@ impl rt::Resource for VridTrackinterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["trackifnum"];
 }
 impl VridTrackinterfaceBinding {
     /// A `vrid_trackinterface_binding` named by its key, every other field unset.
@@ -20274,7 +20161,6 @@ impl rt::Resource for Vridparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.0,1:11.0";
 }
 impl Vridparam {
     /// `GET /nitro/v1/config/vridparam`
@@ -20477,7 +20363,6 @@ impl rt::Resource for Vxlan {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:11.0,3:11.1,4:11.0,7:11.1,9:11.1";
 }
 impl Vxlan {
     /// A `vxlan` named by its key, every other field unset.
@@ -20848,7 +20733,6 @@ impl rt::Resource for VxlanNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress", "netmask"];
 }
 impl VxlanNsip6Binding {
     /// A `vxlan_nsip6_binding` named by its key, every other field unset.
@@ -20980,7 +20864,6 @@ impl rt::Resource for VxlanNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const DELETE_ARGS: &'static [&'static str] = &["ipaddress", "netmask"];
 }
 impl VxlanNsipBinding {
     /// A `vxlan_nsip_binding` named by its key, every other field unset.
@@ -21117,8 +21000,6 @@ impl rt::Resource for VxlanSrcipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["srcip"];
 }
 impl VxlanSrcipBinding {
     /// A `vxlan_srcip_binding` named by its key, every other field unset.
@@ -21243,7 +21124,6 @@ impl rt::Resource for Vxlanvlanmap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Vxlanvlanmap {
     /// A `vxlanvlanmap` named by its key, every other field unset.
@@ -21357,7 +21237,6 @@ impl rt::Resource for VxlanvlanmapBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl VxlanvlanmapBinding {
     /// A `vxlanvlanmap_binding` named by its key, every other field unset.
@@ -21466,8 +21345,6 @@ impl rt::Resource for VxlanvlanmapVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const DELETE_ARGS: &'static [&'static str] = &["vxlan"];
 }
 impl VxlanvlanmapVxlanBinding {
     /// A `vxlanvlanmap_vxlan_binding` named by its key, every other field unset.

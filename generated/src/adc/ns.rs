@@ -1165,7 +1165,6 @@ impl rt::Resource for Nsacl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aclname"];
-    const FIELDS_SINCE: &'static str = "7:13.1,11:13.1,14:12.1,19:14.1,23:14.1,29:13.1,33:11.0,35:13.1,39:12.1,42:12.1";
 }
 impl Nsacl {
     /// A `nsacl` named by its key, every other field unset.
@@ -2454,7 +2453,6 @@ impl rt::Resource for Nsacl6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["acl6name"];
-    const FIELDS_SINCE: &'static str = "12:12.1,13:12.1,18:14.1,20:12.1,22:14.1,26:12.1,31:11.0,36:12.1,39:12.1";
 }
 impl Nsacl6 {
     /// A `nsacl6` named by its key, every other field unset.
@@ -2785,7 +2783,6 @@ impl rt::Resource for Nsacls {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.1";
 }
 impl Nsacls {
     /// `POST /nitro/v1/config/nsacls?action=apply`
@@ -2868,7 +2865,6 @@ impl rt::Resource for Nsacls6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.1";
 }
 impl Nsacls6 {
     /// `POST /nitro/v1/config/nsacls6?action=apply`
@@ -3291,7 +3287,6 @@ impl rt::Resource for Nsaptlicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "15:11.1";
 }
 impl Nsaptlicense {
     /// `GET /nitro/v1/config/nsaptlicense?count=yes`
@@ -3434,7 +3429,6 @@ impl rt::Resource for Nsassignment {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl Nsassignment {
     /// A `nsassignment` named by its key, every other field unset.
@@ -3937,8 +3931,6 @@ impl rt::Resource for Nscapacity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "8:11.1,9:14.1,10:11.1,12:14.1,13:12.1";
 }
 impl Nscapacity {
     /// `GET /nitro/v1/config/nscapacity`
@@ -4140,8 +4132,6 @@ impl rt::Resource for Nscentralmanagementserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["type"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:13.1,2:13.1,3:13.1,7:13.1,14:13.1";
 }
 impl Nscentralmanagementserver {
     /// A `nscentralmanagementserver` named by its key, every other field unset.
@@ -4283,7 +4273,6 @@ impl rt::Resource for Nschannelparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nschannelparam {
     /// `GET /nitro/v1/config/nschannelparam` (method inferred: the reference gives none)
@@ -4757,7 +4746,6 @@ impl rt::Resource for Nsconfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:13.1,2:14.1,3:14.1,6:11.0,10:14.1,41:11.1,43:14.1,45:14.1,46:14.1,53:11.0";
 }
 impl Nsconfig {
     /// `GET /nitro/v1/config/nsconfig`
@@ -4877,7 +4865,6 @@ impl rt::Resource for Nsconfigview {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nsconfigview {
     /// `GET /nitro/v1/config/nsconfigview` (method inferred: the reference gives none)
@@ -6279,7 +6266,6 @@ impl rt::Resource for Nsconnectiontable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "36:11.1,79:11.0,86:11.1";
 }
 impl Nsconnectiontable {
     /// `GET /nitro/v1/config/nsconnectiontable?count=yes`
@@ -6567,7 +6553,6 @@ impl rt::Resource for Nscqaparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Nscqaparam {
     /// `GET /nitro/v1/config/nscqaparam`
@@ -6868,7 +6853,6 @@ impl rt::Resource for Nsdiameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ownernode"];
-    const FIELDS_SINCE: &'static str = "2:12.0-FR4";
 }
 impl Nsdiameter {
     /// A `nsdiameter` named by its key, every other field unset.
@@ -7120,7 +7104,6 @@ impl rt::Resource for Nsencryptionkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Nsencryptionkey {
     /// A `nsencryptionkey` named by its key, every other field unset.
@@ -7755,7 +7738,6 @@ impl rt::Resource for Nsextension {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nsextension {
     /// A `nsextension` named by its key, every other field unset.
@@ -7903,7 +7885,6 @@ impl rt::Resource for NsextensionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl NsextensionBinding {
     /// A `nsextension_binding` named by its key, every other field unset.
@@ -8090,8 +8071,6 @@ impl rt::Resource for NsextensionExtensionfunctionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "13:11.1";
 }
 impl NsextensionExtensionfunctionBinding {
     /// A `nsextension_extensionfunction_binding` named by its key, every other field unset.
@@ -9059,7 +9038,6 @@ impl rt::Resource for Nshmackey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Nshmackey {
     /// A `nshmackey` named by its key, every other field unset.
@@ -9386,7 +9364,6 @@ impl rt::Resource for Nshttpparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:12.0-FR4,5:13.1";
 }
 impl Nshttpparam {
     /// `GET /nitro/v1/config/nshttpparam`
@@ -10080,7 +10057,6 @@ impl rt::Resource for Nshttpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:13.1,5:12.0,16:13.1,17:13.1,18:13.1,19:14.1,20:11.0,21:13.1,22:12.0,23:14.1,24:11.0,25:13.1,26:11.0,27:11.0,28:13.1,29:11.0,30:11.0,31:13.1,32:13.1,33:14.1,34:13.1,35:12.0,36:14.1,37:13.1,38:13.1,39:13.1,40:13.1,41:13.1,42:14.1,43:14.1,44:14.1,48:13.1,49:13.1,50:13.1,51:14.1,52:14.1,56:11.0,58:14.1";
 }
 impl Nshttpprofile {
     /// A `nshttpprofile` named by its key, every other field unset.
@@ -10569,8 +10545,6 @@ impl rt::Resource for Nsicapprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "4:13.1,6:13.1";
 }
 impl Nsicapprofile {
     /// A `nsicapprofile` named by its key, every other field unset.
@@ -11264,7 +11238,6 @@ impl rt::Resource for Nsip {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "td"];
-    const FIELDS_SINCE: &'static str = "1:13.1,3:13.1,6:12.0-FR4,21:13.1,23:12.0,29:12.0,37:12.0";
 }
 impl Nsip {
     /// A `nsip` named by its key, every other field unset.
@@ -11962,7 +11935,6 @@ impl rt::Resource for Nsip6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipv6address", "td"];
-    const FIELDS_SINCE: &'static str = "1:13.1,3:12.0-FR4,9:14.1,16:13.1,18:13.1,19:12.0,23:12.0,31:12.0,39:11.1";
 }
 impl Nsip6 {
     /// A `nsip6` named by its key, every other field unset.
@@ -12276,7 +12248,6 @@ impl rt::Resource for Nskeymanagerproxy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nskeymanagerproxy {
     /// Sets [`nodeid`](Self::nodeid).
@@ -12446,7 +12417,6 @@ impl rt::Resource for Nslaslicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nslaslicense {
     /// `POST /nitro/v1/config/nslaslicense?action=apply` (method inferred: the reference gives none)
@@ -12992,7 +12962,6 @@ impl rt::Resource for Nslicenseparameters {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nslicenseparameters {
     /// `GET /nitro/v1/config/nslicenseparameters` (method inferred: the reference gives none)
@@ -13097,7 +13066,6 @@ impl rt::Resource for Nslicenseproxyserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nslicenseproxyserver {
     /// Sets [`port`](Self::port).
@@ -13333,8 +13301,6 @@ impl rt::Resource for Nslicenseserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["licenseserverip", "servername"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:14.1,2:13.1,5:14.1,7:11.1,8:14.1,13:14.1";
 }
 impl Nslicenseserver {
     /// Sets [`licenseserverip`](Self::licenseserverip).
@@ -14275,7 +14241,6 @@ impl rt::Resource for Nslicenseserverpool {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nslicenseserverpool {
     /// `GET /nitro/v1/config/nslicenseserverpool`
@@ -14735,7 +14700,6 @@ impl rt::Resource for NslimitidentifierNslimitsessionsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["limitidentifier"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1";
 }
 impl NslimitidentifierNslimitsessionsBinding {
     /// A `nslimitidentifier_nslimitsessions_binding` named by its key, every other field unset.
@@ -15130,7 +15094,6 @@ impl rt::Resource for Nsmgmtparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nsmgmtparam {
     /// `GET /nitro/v1/config/nsmgmtparam` (method inferred: the reference gives none)
@@ -15353,8 +15316,6 @@ impl rt::Resource for Nsmigration {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl Nsmigration {
     /// `GET /nitro/v1/config/nsmigration?count=yes` (method inferred: the reference gives none)
@@ -15719,7 +15680,6 @@ impl rt::Resource for Nsnextgenapi {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nsnextgenapi {
     /// `GET /nitro/v1/config/nsnextgenapi` (method inferred: the reference gives none)
@@ -16012,7 +15972,6 @@ impl rt::Resource for Nsparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:13.1,15:13.1,18:12.1,19:12.1,22:13.1,24:12.0,25:11.0";
 }
 impl Nsparam {
     /// `GET /nitro/v1/config/nsparam`
@@ -16206,8 +16165,6 @@ impl rt::Resource for Nspartition {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:13.1,7:11.1,11:13.1";
 }
 impl Nspartition {
     /// A `nspartition` named by its key, every other field unset.
@@ -16381,7 +16338,6 @@ impl rt::Resource for NspartitionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl NspartitionBinding {
     /// A `nspartition_binding` named by its key, every other field unset.
@@ -16484,8 +16440,6 @@ impl rt::Resource for NspartitionBridgegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["bridgegroup"];
 }
 impl NspartitionBridgegroupBinding {
     /// A `nspartition_bridgegroup_binding` named by its key, every other field unset.
@@ -16617,8 +16571,6 @@ impl rt::Resource for NspartitionVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["vlan"];
 }
 impl NspartitionVlanBinding {
     /// A `nspartition_vlan_binding` named by its key, every other field unset.
@@ -16750,8 +16702,6 @@ impl rt::Resource for NspartitionVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["vxlan"];
 }
 impl NspartitionVxlanBinding {
     /// A `nspartition_vxlan_binding` named by its key, every other field unset.
@@ -16884,7 +16834,6 @@ impl rt::Resource for Nspartitionmac {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Nspartitionmac {
     /// `GET /nitro/v1/config/nspartitionmac?count=yes`
@@ -17230,7 +17179,6 @@ impl rt::Resource for Nspbr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "14:14.1,27:11.1,35:11.0,40:14.1,41:14.1,47:11.1";
 }
 impl Nspbr {
     /// A `nspbr` named by its key, every other field unset.
@@ -17789,7 +17737,6 @@ impl rt::Resource for Nspbr6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "14:14.1,15:11.0,27:11.1,35:11.0,45:11.1";
 }
 impl Nspbr6 {
     /// A `nspbr6` named by its key, every other field unset.
@@ -18404,7 +18351,6 @@ impl rt::Resource for Nsrpcnode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress"];
-    const FIELDS_SINCE: &'static str = "5:13.1";
 }
 impl Nsrpcnode {
     /// A `nsrpcnode` named by its key, every other field unset.
@@ -18670,7 +18616,6 @@ impl rt::Resource for Nsservicefunction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicefunctionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nsservicefunction {
     /// A `nsservicefunction` named by its key, every other field unset.
@@ -18801,7 +18746,6 @@ impl rt::Resource for Nsservicepath {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicepathname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Nsservicepath {
     /// A `nsservicepath` named by its key, every other field unset.
@@ -18920,7 +18864,6 @@ impl rt::Resource for NsservicepathBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicepathname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl NsservicepathBinding {
     /// A `nsservicepath_binding` named by its key, every other field unset.
@@ -19038,8 +18981,6 @@ impl rt::Resource for NsservicepathNsservicefunctionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicepathname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["servicefunction"];
 }
 impl NsservicepathNsservicefunctionBinding {
     /// A `nsservicepath_nsservicefunction_binding` named by its key, every other field unset.
@@ -19615,7 +19556,6 @@ impl rt::Resource for Nssourceroutecachetable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Nssourceroutecachetable {
     /// `GET /nitro/v1/config/nssourceroutecachetable?count=yes`
@@ -20531,7 +20471,6 @@ impl rt::Resource for Nstcpparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0,3:13.1,7:13.1,9:14.1,26:13.1,31:14.1,33:13.1,43:14.1,48:11.1,49:13.1";
 }
 impl Nstcpparam {
     /// `GET /nitro/v1/config/nstcpparam`
@@ -21183,7 +21122,6 @@ impl rt::Resource for Nstcpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:12.0-FR4,6:11.1,7:13.1,8:13.1,10:12.0,11:12.0,13:11.1,17:11.0,21:11.1,29:11.0,32:13.1,42:11.1,44:14.1,49:14.1,51:14.1,54:13.1,55:11.1,56:12.0-FR4,57:11.1,58:11.1";
 }
 impl Nstcpprofile {
     /// A `nstcpprofile` named by its key, every other field unset.
@@ -22016,7 +21954,6 @@ impl rt::Resource for Nstestlicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Nstestlicense {
     /// `GET /nitro/v1/config/nstestlicense` (method inferred: the reference gives none)
@@ -22234,7 +22171,6 @@ impl rt::Resource for Nstimeout {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0,3:11.0";
 }
 impl Nstimeout {
     /// `GET /nitro/v1/config/nstimeout`
@@ -22551,7 +22487,6 @@ impl rt::Resource for NstimerAutoscalepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl NstimerAutoscalepolicyBinding {
     /// A `nstimer_autoscalepolicy_binding` named by its key, every other field unset.
@@ -22786,7 +22721,6 @@ impl rt::Resource for Nstimezone {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["value"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Nstimezone {
     /// A `nstimezone` named by its key, every other field unset.
@@ -23158,7 +23092,6 @@ impl rt::Resource for NstrafficdomainBridgegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
-    const DELETE_ARGS: &'static [&'static str] = &["bridgegroup"];
 }
 impl NstrafficdomainBridgegroupBinding {
     /// A `nstrafficdomain_bridgegroup_binding` named by its key, every other field unset.
@@ -23285,7 +23218,6 @@ impl rt::Resource for NstrafficdomainVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
-    const DELETE_ARGS: &'static [&'static str] = &["vlan"];
 }
 impl NstrafficdomainVlanBinding {
     /// A `nstrafficdomain_vlan_binding` named by its key, every other field unset.
@@ -23412,7 +23344,6 @@ impl rt::Resource for NstrafficdomainVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
-    const DELETE_ARGS: &'static [&'static str] = &["vxlan"];
 }
 impl NstrafficdomainVxlanBinding {
     /// A `nstrafficdomain_vxlan_binding` named by its key, every other field unset.
@@ -23821,7 +23752,6 @@ impl rt::Resource for Nsversion {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.1";
 }
 impl Nsversion {
     /// `GET /nitro/v1/config/nsversion`
@@ -23973,8 +23903,6 @@ impl rt::Resource for Nsvpxparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "2:14.1,3:13.1,5:12.0-FR4";
 }
 impl Nsvpxparam {
     /// `GET /nitro/v1/config/nsvpxparam?count=yes` (method inferred: the reference gives none)
@@ -24191,7 +24119,6 @@ impl rt::Resource for Nsxmlnamespace {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["prefix"];
-    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl Nsxmlnamespace {
     /// A `nsxmlnamespace` named by its key, every other field unset.
@@ -25635,7 +25562,6 @@ impl rt::Resource for NspartitionStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl NspartitionStats {
     /// `GET /nitro/v1/stat/nspartition/{partitionname}`

@@ -242,8 +242,6 @@ impl rt::Resource for Pcpmap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0-FR4";
 }
 impl Pcpmap {
     /// `GET /nitro/v1/config/pcpmap?count=yes`
@@ -401,7 +399,6 @@ impl rt::Resource for Pcpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Pcpprofile {
     /// A `pcpprofile` named by its key, every other field unset.
@@ -586,7 +583,6 @@ impl rt::Resource for Pcpserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Pcpserver {
     /// A `pcpserver` named by its key, every other field unset.
@@ -994,7 +990,6 @@ impl rt::Resource for PcpserverStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl PcpserverStats {
     /// `GET /nitro/v1/stat/pcpserver/{name}`

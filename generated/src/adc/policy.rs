@@ -180,7 +180,6 @@ impl rt::Resource for Policydataset {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:14.1,4:14.1,7:13.1";
 }
 impl Policydataset {
     /// A `policydataset` named by its key, every other field unset.
@@ -428,8 +427,6 @@ impl rt::Resource for PolicydatasetValueBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1,2:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["value"];
 }
 impl PolicydatasetValueBinding {
     /// A `policydataset_value_binding` named by its key, every other field unset.
@@ -1718,7 +1715,6 @@ impl rt::Resource for Policyparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Policyparam {
     /// `GET /nitro/v1/config/policyparam`
@@ -1842,7 +1838,6 @@ impl rt::Resource for Policypatset {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "3:14.1,4:14.1,7:13.1";
 }
 impl Policypatset {
     /// A `policypatset` named by its key, every other field unset.
@@ -2332,8 +2327,6 @@ impl rt::Resource for PolicypatsetPatternBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "4:13.1,5:14.1,8:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["String"];
 }
 impl PolicypatsetPatternBinding {
     /// A `policypatset_pattern_binding` named by its key, every other field unset.
@@ -2524,7 +2517,6 @@ impl rt::Resource for Policypatsetfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Policypatsetfile {
     /// A `policypatsetfile` named by its key, every other field unset.
@@ -2912,8 +2904,6 @@ impl rt::Resource for PolicystringmapPatternBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1";
-    const DELETE_ARGS: &'static [&'static str] = &["key"];
 }
 impl PolicystringmapPatternBinding {
     /// A `policystringmap_pattern_binding` named by its key, every other field unset.
@@ -3194,7 +3184,6 @@ impl rt::Resource for Policytracing {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Policytracing {
     /// `GET /nitro/v1/config/policytracing?count=yes` (method inferred: the reference gives none)
@@ -3377,8 +3366,6 @@ impl rt::Resource for Policyurlset {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "4:12.1,6:13.1,12:12.1";
 }
 impl Policyurlset {
     /// A `policyurlset` named by its key, every other field unset.

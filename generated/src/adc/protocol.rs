@@ -169,7 +169,6 @@ impl rt::Resource for Protocolhttpband {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:11.1";
 }
 impl Protocolhttpband {
     /// `GET /nitro/v1/config/protocolhttpband`
@@ -1352,7 +1351,6 @@ impl rt::Resource for Protocolhttp2Stats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Protocolhttp2Stats {
     /// `GET /nitro/v1/stat/protocolhttp2` (method inferred: the reference gives none)
@@ -1536,7 +1534,6 @@ impl rt::Resource for Protocolhttp3Stats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Protocolhttp3Stats {
     /// `GET /nitro/v1/stat/protocolhttp3` (method inferred: the reference gives none)
@@ -3814,7 +3811,6 @@ impl rt::Resource for ProtocolmptcpStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl ProtocolmptcpStats {
     /// `GET /nitro/v1/stat/protocolmptcp`
@@ -4250,7 +4246,6 @@ impl rt::Resource for ProtocolquicStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ProtocolquicStats {
     /// `GET /nitro/v1/stat/protocolquic` (method inferred: the reference gives none)
@@ -4406,7 +4401,6 @@ impl rt::Resource for ProtocolquicbridgeStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ProtocolquicbridgeStats {
     /// `GET /nitro/v1/stat/protocolquicbridge` (method inferred: the reference gives none)

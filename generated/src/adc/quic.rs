@@ -70,7 +70,6 @@ impl rt::Resource for Quicparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Quicparam {
     /// `GET /nitro/v1/config/quicparam` (method inferred: the reference gives none)
@@ -326,7 +325,6 @@ impl rt::Resource for Quicprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Quicprofile {
     /// A `quicprofile` named by its key, every other field unset.

@@ -101,7 +101,6 @@ impl rt::Resource for Quicbridgeprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Quicbridgeprofile {
     /// A `quicbridgeprofile` named by its key, every other field unset.

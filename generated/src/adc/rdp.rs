@@ -339,8 +339,6 @@ impl rt::Resource for Rdpclientprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "9:12.1,14:12.1,15:11.1,17:13.1,19:11.1,21:11.1";
 }
 impl Rdpclientprofile {
     /// A `rdpclientprofile` named by its key, every other field unset.
@@ -627,8 +625,6 @@ impl rt::Resource for Rdpconnections {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:11.1";
 }
 impl Rdpconnections {
     /// `GET /nitro/v1/config/rdpconnections?count=yes`
@@ -772,8 +768,6 @@ impl rt::Resource for Rdpserverprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "7:12.1";
 }
 impl Rdpserverprofile {
     /// A `rdpserverprofile` named by its key, every other field unset.

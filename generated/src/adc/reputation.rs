@@ -90,8 +90,6 @@ impl rt::Resource for Reputationsettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "0:14.1,3:14.1";
 }
 impl Reputationsettings {
     /// `GET /nitro/v1/config/reputationsettings`

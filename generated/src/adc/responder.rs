@@ -225,7 +225,6 @@ impl rt::Resource for Responderaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "5:13.1,10:11.0,12:11.0";
 }
 impl Responderaction {
     /// A `responderaction` named by its key, every other field unset.
@@ -694,8 +693,6 @@ impl rt::Resource for ResponderglobalResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl ResponderglobalResponderpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -850,7 +847,6 @@ impl rt::Resource for Responderhtmlpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "0:13.1";
 }
 impl Responderhtmlpage {
     /// A `responderhtmlpage` named by its key, every other field unset.
@@ -960,7 +956,6 @@ impl rt::Resource for Responderparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:13.1";
 }
 impl Responderparam {
     /// `GET /nitro/v1/config/responderparam`
@@ -1439,8 +1434,6 @@ impl rt::Resource for ResponderpolicyCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl ResponderpolicyCrvserverBinding {
     /// A `responderpolicy_crvserver_binding` named by its key, every other field unset.
@@ -1578,7 +1571,6 @@ impl rt::Resource for ResponderpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl ResponderpolicyCsvserverBinding {
     /// A `responderpolicy_csvserver_binding` named by its key, every other field unset.
@@ -1716,7 +1708,6 @@ impl rt::Resource for ResponderpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl ResponderpolicyLbvserverBinding {
     /// A `responderpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -1854,7 +1845,6 @@ impl rt::Resource for ResponderpolicyResponderglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl ResponderpolicyResponderglobalBinding {
     /// A `responderpolicy_responderglobal_binding` named by its key, every other field unset.
@@ -1992,7 +1982,6 @@ impl rt::Resource for ResponderpolicyResponderpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl ResponderpolicyResponderpolicylabelBinding {
     /// A `responderpolicy_responderpolicylabel_binding` named by its key, every other field unset.
@@ -2465,7 +2454,6 @@ impl rt::Resource for ResponderpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl ResponderpolicylabelPolicybindingBinding {
     /// A `responderpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -2589,7 +2577,6 @@ impl rt::Resource for ResponderpolicylabelResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl ResponderpolicylabelResponderpolicyBinding {
     /// A `responderpolicylabel_responderpolicy_binding` named by its key, every other field unset.

@@ -817,8 +817,6 @@ impl rt::Resource for RewriteglobalRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl RewriteglobalRewritepolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -955,7 +953,6 @@ impl rt::Resource for Rewriteparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1";
 }
 impl Rewriteparam {
     /// `GET /nitro/v1/config/rewriteparam`
@@ -1409,7 +1406,6 @@ impl rt::Resource for RewritepolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl RewritepolicyCsvserverBinding {
     /// A `rewritepolicy_csvserver_binding` named by its key, every other field unset.
@@ -1547,7 +1543,6 @@ impl rt::Resource for RewritepolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl RewritepolicyLbvserverBinding {
     /// A `rewritepolicy_lbvserver_binding` named by its key, every other field unset.
@@ -1685,7 +1680,6 @@ impl rt::Resource for RewritepolicyRewriteglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl RewritepolicyRewriteglobalBinding {
     /// A `rewritepolicy_rewriteglobal_binding` named by its key, every other field unset.
@@ -1823,7 +1817,6 @@ impl rt::Resource for RewritepolicyRewritepolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl RewritepolicyRewritepolicylabelBinding {
     /// A `rewritepolicy_rewritepolicylabel_binding` named by its key, every other field unset.
@@ -2352,7 +2345,6 @@ impl rt::Resource for RewritepolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl RewritepolicylabelPolicybindingBinding {
     /// A `rewritepolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -2476,7 +2468,6 @@ impl rt::Resource for RewritepolicylabelRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl RewritepolicylabelRewritepolicyBinding {
     /// A `rewritepolicylabel_rewritepolicy_binding` named by its key, every other field unset.

@@ -808,7 +808,6 @@ impl rt::Resource for RiseprofileInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["profilename"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1";
 }
 impl RiseprofileInterfaceBinding {
     /// A `riseprofile_interface_binding` named by its key, every other field unset.

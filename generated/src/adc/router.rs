@@ -89,7 +89,6 @@ impl rt::Resource for Routerdynamicrouting {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.1";
 }
 impl Routerdynamicrouting {
     /// Sets [`commandstring`](Self::commandstring).

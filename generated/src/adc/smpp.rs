@@ -154,7 +154,6 @@ impl rt::Resource for Smppparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Smppparam {
     /// `GET /nitro/v1/config/smppparam`
@@ -251,7 +250,6 @@ impl rt::Resource for Smppuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Smppuser {
     /// A `smppuser` named by its key, every other field unset.

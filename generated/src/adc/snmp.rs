@@ -1607,7 +1607,6 @@ impl rt::Resource for Snmpmib {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ownernode"];
-    const FIELDS_SINCE: &'static str = "5:11.1";
 }
 impl Snmpmib {
     /// A `snmpmib` named by its key, every other field unset.
@@ -1904,7 +1903,6 @@ impl rt::Resource for Snmpoption {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:11.0,2:14.1,5:11.1";
 }
 impl Snmpoption {
     /// `GET /nitro/v1/config/snmpoption`
@@ -2084,7 +2082,6 @@ impl rt::Resource for Snmptrap {
         "trapdestination",
         "version",
     ];
-    const FIELDS_SINCE: &'static str = "1:11.0";
 }
 impl Snmptrap {
     /// A `snmptrap` named by its keys (`trapclass`, `trapdestination`), every other field unset.
@@ -2375,12 +2372,6 @@ impl rt::Resource for SnmptrapSnmpuserBinding {
         "td",
         "trapdestination",
         "version",
-    ];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "trapdestination",
-        "td",
-        "version",
-        "username",
     ];
 }
 impl SnmptrapSnmpuserBinding {

@@ -609,7 +609,6 @@ impl rt::Resource for SpilloverpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SpilloverpolicyCsvserverBinding {
     /// A `spilloverpolicy_csvserver_binding` named by its key, every other field unset.
@@ -747,7 +746,6 @@ impl rt::Resource for SpilloverpolicyGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SpilloverpolicyGslbvserverBinding {
     /// A `spilloverpolicy_gslbvserver_binding` named by its key, every other field unset.
@@ -885,7 +883,6 @@ impl rt::Resource for SpilloverpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SpilloverpolicyLbvserverBinding {
     /// A `spilloverpolicy_lbvserver_binding` named by its key, every other field unset.

@@ -344,7 +344,6 @@ impl rt::Resource for Sslaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:12.1,3:12.0,4:12.0,16:12.0,23:13.1,26:12.1,33:12.1";
 }
 impl Sslaction {
     /// A `sslaction` named by its key, every other field unset.
@@ -622,7 +621,6 @@ impl rt::Resource for Sslcacertbundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertbundlename"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Sslcacertbundle {
     /// A `sslcacertbundle` named by its key, every other field unset.
@@ -771,7 +769,6 @@ impl rt::Resource for Sslcacertgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Sslcacertgroup {
     /// A `sslcacertgroup` named by its key, every other field unset.
@@ -888,7 +885,6 @@ impl rt::Resource for SslcacertgroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl SslcacertgroupBinding {
     /// A `sslcacertgroup_binding` named by its key, every other field unset.
@@ -1009,8 +1005,6 @@ impl rt::Resource for SslcacertgroupSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
-    const SINCE: Option<&'static str> = Some("12.1");
-    const DELETE_ARGS: &'static [&'static str] = &["certkeyname"];
 }
 impl SslcacertgroupSslcertkeyBinding {
     /// A `sslcacertgroup_sslcertkey_binding` named by its key, every other field unset.
@@ -1251,7 +1245,6 @@ impl rt::Resource for Sslcert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "13:12.0-FR4";
 }
 impl Sslcert {
     /// `POST /nitro/v1/config/sslcert?action=create`
@@ -1366,7 +1359,6 @@ impl rt::Resource for Sslcertbundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Sslcertbundle {
     /// `GET /nitro/v1/config/sslcertbundle?count=yes`
@@ -1681,7 +1673,6 @@ impl rt::Resource for SslcertchainSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkeyname"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:11.1";
 }
 impl SslcertchainSslcertkeyBinding {
     /// A `sslcertchain_sslcertkey_binding` named by its key, every other field unset.
@@ -1892,7 +1883,6 @@ impl rt::Resource for Sslcertificatechain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkeyname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Sslcertificatechain {
     /// A `sslcertificatechain` named by its key, every other field unset.
@@ -2334,7 +2324,6 @@ impl rt::Resource for Sslcertkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const FIELDS_SINCE: &'static str = "13:14.1,14:13.1,18:11.0,26:12.1";
 }
 impl Sslcertkey {
     /// A `sslcertkey` named by its key, every other field unset.
@@ -2667,7 +2656,6 @@ impl rt::Resource for SslcertkeyCrldistributionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1";
 }
 impl SslcertkeyCrldistributionBinding {
     /// A `sslcertkey_crldistribution_binding` named by its key, every other field unset.
@@ -2801,7 +2789,6 @@ impl rt::Resource for SslcertkeyServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1,4:11.1,5:11.1,6:11.1";
 }
 impl SslcertkeyServiceBinding {
     /// A `sslcertkey_service_binding` named by its key, every other field unset.
@@ -2910,7 +2897,6 @@ impl rt::Resource for SslcertkeySslocspresponderBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const DELETE_ARGS: &'static [&'static str] = &["ocspresponder", "ca"];
 }
 impl SslcertkeySslocspresponderBinding {
     /// A `sslcertkey_sslocspresponder_binding` named by its key, every other field unset.
@@ -3042,7 +3028,6 @@ impl rt::Resource for SslcertkeySslprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl SslcertkeySslprofileBinding {
     /// A `sslcertkey_sslprofile_binding` named by its key, every other field unset.
@@ -3176,7 +3161,6 @@ impl rt::Resource for SslcertkeySslvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
-    const FIELDS_SINCE: &'static str = "1:11.1,2:11.1,4:11.1,6:11.1,7:11.1";
 }
 impl SslcertkeySslvserverBinding {
     /// A `sslcertkey_sslvserver_binding` named by its key, every other field unset.
@@ -3276,7 +3260,6 @@ impl rt::Resource for Sslcertkeybundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkeybundlename"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Sslcertkeybundle {
     /// A `sslcertkeybundle` named by its key, every other field unset.
@@ -3576,7 +3559,6 @@ impl rt::Resource for Sslcertreq {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:11.1,15:12.0-FR4";
 }
 impl Sslcertreq {
     /// `POST /nitro/v1/config/sslcertreq?action=create`
@@ -3686,7 +3668,6 @@ impl rt::Resource for Sslcipher {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
-    const FIELDS_SINCE: &'static str = "3:11.1,5:11.1";
 }
 impl Sslcipher {
     /// A `sslcipher` named by its key, every other field unset.
@@ -3975,7 +3956,6 @@ impl rt::Resource for SslcipherIndividualcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1";
 }
 impl SslcipherIndividualcipherBinding {
     /// A `sslcipher_individualcipher_binding` named by its key, every other field unset.
@@ -4114,7 +4094,6 @@ impl rt::Resource for SslcipherServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 /// NITRO binding resource `sslcipher_servicegroup_binding` of ADC group `ssl`.
 ///
@@ -4230,7 +4209,6 @@ impl rt::Resource for SslcipherServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 /// NITRO binding resource `sslcipher_sslciphersuite_binding` of ADC group `ssl`.
 ///
@@ -4331,8 +4309,6 @@ impl rt::Resource for SslcipherSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
-    const FIELDS_SINCE: &'static str = "4:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["ciphergroupname", "ciphername"];
 }
 impl SslcipherSslciphersuiteBinding {
     /// A `sslcipher_sslciphersuite_binding` named by its key, every other field unset.
@@ -4504,7 +4480,6 @@ impl rt::Resource for SslcipherSslprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl SslcipherSslprofileBinding {
     /// A `sslcipher_sslprofile_binding` named by its key, every other field unset.
@@ -4631,7 +4606,6 @@ impl rt::Resource for SslcipherSslvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1";
 }
 /// NITRO config resource `sslciphersuite` of ADC group `ssl`.
 ///
@@ -5327,7 +5301,6 @@ impl rt::Resource for SslcrlSerialnumberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["crlname"];
-    const FIELDS_SINCE: &'static str = "1:11.1,3:11.1";
 }
 impl SslcrlSerialnumberBinding {
     /// A `sslcrl_serialnumber_binding` named by its key, every other field unset.
@@ -5502,7 +5475,6 @@ impl rt::Resource for Ssldefaultprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Ssldefaultprofile {
     /// `POST /nitro/v1/config/ssldefaultprofile?action=convert` (method inferred: the reference gives none)
@@ -5800,7 +5772,6 @@ impl rt::Resource for Ssldsakey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.1,7:12.1";
 }
 impl Ssldsakey {
     /// `POST /nitro/v1/config/ssldsakey?action=create`
@@ -5994,7 +5965,6 @@ impl rt::Resource for Ssldtlsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "4:14.1,5:13.1,6:13.1";
 }
 impl Ssldtlsprofile {
     /// A `ssldtlsprofile` named by its key, every other field unset.
@@ -6206,7 +6176,6 @@ impl rt::Resource for Sslecdsakey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Sslecdsakey {
     /// `POST /nitro/v1/config/sslecdsakey?action=create`
@@ -6347,7 +6316,6 @@ impl rt::Resource for Sslechconfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["echconfigname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Sslechconfig {
     /// A `sslechconfig` named by its key, every other field unset.
@@ -6812,7 +6780,6 @@ impl rt::Resource for Sslfipskey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["fipskeyname"];
-    const FIELDS_SINCE: &'static str = "1:12.1,7:12.1";
 }
 impl Sslfipskey {
     /// A `sslfipskey` named by its key, every other field unset.
@@ -7310,8 +7277,6 @@ impl rt::Resource for SslglobalSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl SslglobalSslpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -7459,7 +7424,6 @@ impl rt::Resource for Sslhpkekey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hpkekeyname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Sslhpkekey {
     /// A `sslhpkekey` named by its key, every other field unset.
@@ -7652,8 +7616,6 @@ impl rt::Resource for Sslhsmkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hsmkeyname"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,4:13.1,5:11.1,6:11.1";
 }
 impl Sslhsmkey {
     /// A `sslhsmkey` named by its key, every other field unset.
@@ -7792,7 +7754,6 @@ impl rt::Resource for Sslkeyfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
 }
 impl Sslkeyfile {
     /// `GET /nitro/v1/config/sslkeyfile?count=yes`
@@ -7927,7 +7888,6 @@ impl rt::Resource for Ssllogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Ssllogprofile {
     /// A `ssllogprofile` named by its key, every other field unset.
@@ -8211,7 +8171,6 @@ impl rt::Resource for Sslocspresponder {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "5:12.0-FR4,10:12.0-FR4";
 }
 impl Sslocspresponder {
     /// A `sslocspresponder` named by its key, every other field unset.
@@ -8798,7 +8757,6 @@ impl rt::Resource for Sslparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:13.1,7:12.0,8:12.0,11:13.1,13:13.1,18:12.0,19:13.1,20:12.0,21:12.0,22:12.0";
 }
 impl Sslparameter {
     /// `GET /nitro/v1/config/sslparameter`
@@ -8936,7 +8894,6 @@ impl rt::Resource for Sslpkcs12 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:13.1,6:14.1";
 }
 impl Sslpkcs12 {
     /// `POST /nitro/v1/config/sslpkcs12?action=convert`
@@ -9492,7 +9449,6 @@ impl rt::Resource for SslpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicyCsvserverBinding {
     /// A `sslpolicy_csvserver_binding` named by its key, every other field unset.
@@ -9632,7 +9588,6 @@ impl rt::Resource for SslpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicyLbvserverBinding {
     /// A `sslpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -9772,7 +9727,6 @@ impl rt::Resource for SslpolicySslglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicySslglobalBinding {
     /// A `sslpolicy_sslglobal_binding` named by its key, every other field unset.
@@ -9912,7 +9866,6 @@ impl rt::Resource for SslpolicySslpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicySslpolicylabelBinding {
     /// A `sslpolicy_sslpolicylabel_binding` named by its key, every other field unset.
@@ -10052,7 +10005,6 @@ impl rt::Resource for SslpolicySslserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicySslserviceBinding {
     /// A `sslpolicy_sslservice_binding` named by its key, every other field unset.
@@ -10192,7 +10144,6 @@ impl rt::Resource for SslpolicySslvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl SslpolicySslvserverBinding {
     /// A `sslpolicy_sslvserver_binding` named by its key, every other field unset.
@@ -10608,7 +10559,6 @@ impl rt::Resource for SslpolicylabelSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl SslpolicylabelSslpolicyBinding {
     /// A `sslpolicylabel_sslpolicy_binding` named by its key, every other field unset.
@@ -11483,7 +11433,6 @@ impl rt::Resource for Sslprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:13.1,2:14.1,3:14.1,4:13.1,6:11.1,7:11.1,16:14.1,20:12.1,22:11.0,24:14.1,29:12.0,30:12.0,34:12.0,35:14.1,40:12.0,41:13.1,42:12.0-FR4,51:12.0-FR4,52:12.0,53:12.0-FR4,54:12.0-FR4,55:12.0,59:12.0-FR4,62:13.1,64:14.1,65:12.0-FR4,66:12.0-FR4,67:12.0-FR4,68:12.0-FR4,70:12.1,76:12.0,80:12.1,81:12.1,82:12.1";
 }
 impl Sslprofile {
     /// A `sslprofile` named by its key, every other field unset.
@@ -11991,7 +11940,6 @@ impl rt::Resource for SslprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl SslprofileBinding {
     /// A `sslprofile_binding` named by its key, every other field unset.
@@ -12139,8 +12087,6 @@ impl rt::Resource for SslprofileEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ecccurvename"];
 }
 impl SslprofileEcccurveBinding {
     /// A `sslprofile_ecccurve_binding` named by its key, every other field unset.
@@ -12286,9 +12232,6 @@ impl rt::Resource for SslprofileSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "3:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["sslicacertkey"];
 }
 impl SslprofileSslcertkeyBinding {
     /// A `sslprofile_sslcertkey_binding` named by its key, every other field unset.
@@ -12446,8 +12389,6 @@ impl rt::Resource for SslprofileSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslprofileSslcipherBinding {
     /// A `sslprofile_sslcipher_binding` named by its key, every other field unset.
@@ -12599,8 +12540,6 @@ impl rt::Resource for SslprofileSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslprofileSslciphersuiteBinding {
     /// A `sslprofile_sslciphersuite_binding` named by its key, every other field unset.
@@ -12727,7 +12666,6 @@ impl rt::Resource for SslprofileSslechconfigBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslprofileSslechconfigBinding {
     /// A `sslprofile_sslechconfig_binding` named by its key, every other field unset.
@@ -12871,7 +12809,6 @@ impl rt::Resource for SslprofileSslvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl SslprofileSslvserverBinding {
     /// A `sslprofile_sslvserver_binding` named by its key, every other field unset.
@@ -13004,7 +12941,6 @@ impl rt::Resource for Sslrsakey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:12.1,8:12.1";
 }
 impl Sslrsakey {
     /// `POST /nitro/v1/config/sslrsakey?action=create`
@@ -13354,7 +13290,6 @@ impl rt::Resource for Sslservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const FIELDS_SINCE: &'static str = "9:11.0,10:13.1,11:13.1,17:12.0,32:14.1,37:12.0,41:12.1";
 }
 impl Sslservice {
     /// A `sslservice` named by its key, every other field unset.
@@ -13585,7 +13520,6 @@ impl rt::Resource for SslserviceEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const DELETE_ARGS: &'static [&'static str] = &["ecccurvename"];
 }
 impl SslserviceEcccurveBinding {
     /// A `sslservice_ecccurve_binding` named by its key, every other field unset.
@@ -13709,7 +13643,6 @@ impl rt::Resource for SslserviceSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslserviceSslcacertbundleBinding {
     /// A `sslservice_sslcacertbundle_binding` named by its key, every other field unset.
@@ -13865,12 +13798,6 @@ impl rt::Resource for SslserviceSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "certkeyname",
-        "ca",
-        "crlcheck",
-        "snicert",
-    ];
 }
 impl SslserviceSslcertkeyBinding {
     /// A `sslservice_sslcertkey_binding` named by its key, every other field unset.
@@ -14039,8 +13966,6 @@ impl rt::Resource for SslserviceSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslserviceSslcipherBinding {
     /// A `sslservice_sslcipher_binding` named by its key, every other field unset.
@@ -14177,8 +14102,6 @@ impl rt::Resource for SslserviceSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const FIELDS_SINCE: &'static str = "1:14.1";
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslserviceSslciphersuiteBinding {
     /// A `sslservice_sslciphersuite_binding` named by its key, every other field unset.
@@ -14335,7 +14258,6 @@ impl rt::Resource for SslserviceSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl SslserviceSslpolicyBinding {
     /// A `sslservice_sslpolicy_binding` named by its key, every other field unset.
@@ -14749,7 +14671,6 @@ impl rt::Resource for Sslservicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const FIELDS_SINCE: &'static str = "17:12.0,27:11.1,30:14.1,35:12.0,39:12.1";
 }
 impl Sslservicegroup {
     /// A `sslservicegroup` named by its key, every other field unset.
@@ -14977,7 +14898,6 @@ impl rt::Resource for SslservicegroupEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const DELETE_ARGS: &'static [&'static str] = &["ecccurvename"];
 }
 impl SslservicegroupEcccurveBinding {
     /// A `sslservicegroup_ecccurve_binding` named by its key, every other field unset.
@@ -15093,7 +15013,6 @@ impl rt::Resource for SslservicegroupSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslservicegroupSslcacertbundleBinding {
     /// A `sslservicegroup_sslcacertbundle_binding` named by its key, every other field unset.
@@ -15233,12 +15152,6 @@ impl rt::Resource for SslservicegroupSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "certkeyname",
-        "ca",
-        "crlcheck",
-        "snicert",
-    ];
 }
 impl SslservicegroupSslcertkeyBinding {
     /// A `sslservicegroup_sslcertkey_binding` named by its key, every other field unset.
@@ -15395,7 +15308,6 @@ impl rt::Resource for SslservicegroupSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslservicegroupSslcipherBinding {
     /// A `sslservicegroup_sslcipher_binding` named by its key, every other field unset.
@@ -15525,7 +15437,6 @@ impl rt::Resource for SslservicegroupSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslservicegroupSslciphersuiteBinding {
     /// A `sslservicegroup_sslciphersuite_binding` named by its key, every other field unset.
@@ -16007,7 +15918,6 @@ impl rt::Resource for Sslvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const FIELDS_SINCE: &'static str = "8:14.1,11:12.1,13:11.0,14:13.1,15:13.1,20:12.0,21:12.0,22:12.0,25:12.0,26:13.1,40:14.1,45:12.0,49:12.1,50:12.1,52:12.1";
 }
 impl Sslvserver {
     /// A `sslvserver` named by its key, every other field unset.
@@ -16238,7 +16148,6 @@ impl rt::Resource for SslvserverEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const DELETE_ARGS: &'static [&'static str] = &["ecccurvename"];
 }
 impl SslvserverEcccurveBinding {
     /// A `sslvserver_ecccurve_binding` named by its key, every other field unset.
@@ -16362,7 +16271,6 @@ impl rt::Resource for SslvserverSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslvserverSslcacertbundleBinding {
     /// A `sslvserver_sslcacertbundle_binding` named by its key, every other field unset.
@@ -16520,13 +16428,6 @@ impl rt::Resource for SslvserverSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "certkeyname",
-        "ca",
-        "crlcheck",
-        "snicert",
-        "ocspcheck",
-    ];
 }
 impl SslvserverSslcertkeyBinding {
     /// A `sslvserver_sslcertkey_binding` named by its key, every other field unset.
@@ -16681,7 +16582,6 @@ impl rt::Resource for SslvserverSslcertkeybundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslvserverSslcertkeybundleBinding {
     /// A `sslvserver_sslcertkeybundle_binding` named by its key, every other field unset.
@@ -16816,7 +16716,6 @@ impl rt::Resource for SslvserverSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslvserverSslcipherBinding {
     /// A `sslvserver_sslcipher_binding` named by its key, every other field unset.
@@ -16946,7 +16845,6 @@ impl rt::Resource for SslvserverSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const DELETE_ARGS: &'static [&'static str] = &["ciphername"];
 }
 impl SslvserverSslciphersuiteBinding {
     /// A `sslvserver_sslciphersuite_binding` named by its key, every other field unset.
@@ -17136,8 +17034,6 @@ impl rt::Resource for SslvserverSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const FIELDS_SINCE: &'static str = "8:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority", "type"];
 }
 impl SslvserverSslpolicyBinding {
     /// A `sslvserver_sslpolicy_binding` named by its key, every other field unset.
@@ -20066,7 +19962,6 @@ impl rt::Resource for SslvserverStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl SslvserverStats {
     /// `GET /nitro/v1/stat/sslvserver/{vservername}`

@@ -454,7 +454,6 @@ impl rt::Resource for Streamidentifier {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:11.0,2:11.0,3:11.0,5:14.1,6:14.1,7:14.1,8:11.0,9:11.0,14:11.0,16:12.1,17:11.0";
 }
 impl Streamidentifier {
     /// A `streamidentifier` named by its key, every other field unset.
@@ -658,7 +657,6 @@ impl rt::Resource for StreamidentifierAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl StreamidentifierAnalyticsprofileBinding {
     /// A `streamidentifier_analyticsprofile_binding` named by its key, every other field unset.
@@ -862,7 +860,6 @@ impl rt::Resource for StreamidentifierStreamsessionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1";
 }
 impl StreamidentifierStreamsessionBinding {
     /// `GET /nitro/v1/config/streamidentifier_streamsession_binding?count=yes`

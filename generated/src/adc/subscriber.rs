@@ -493,8 +493,6 @@ impl rt::Resource for Subscribergxinterface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "0:13.1,16:13.1,17:13.1,22:12.1,23:12.0-FR4,25:13.1,29:11.1";
 }
 impl Subscribergxinterface {
     /// `GET /nitro/v1/config/subscribergxinterface`
@@ -709,8 +707,6 @@ impl rt::Resource for Subscriberparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1,5:11.1";
 }
 impl Subscriberparam {
     /// `GET /nitro/v1/config/subscriberparam`
@@ -879,8 +875,6 @@ impl rt::Resource for Subscriberprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "vlan"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "9:12.1";
 }
 impl Subscriberprofile {
     /// A `subscriberprofile` named by its key, every other field unset.
@@ -1071,8 +1065,6 @@ impl rt::Resource for Subscriberradiusinterface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0-FR4";
 }
 impl Subscriberradiusinterface {
     /// `GET /nitro/v1/config/subscriberradiusinterface`
@@ -1237,8 +1229,6 @@ impl rt::Resource for Subscribersessions {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "vlan"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "5:12.0-FR4,11:12.1";
 }
 impl Subscribersessions {
     /// `GET /nitro/v1/config/subscribersessions?count=yes`

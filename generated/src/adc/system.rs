@@ -1043,7 +1043,6 @@ impl rt::Resource for Systemadmuserinfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Systemadmuserinfo {
     /// `PUT /nitro/v1/config/systemadmuserinfo` (method inferred: the reference gives none)
@@ -1109,7 +1108,6 @@ impl rt::Resource for Systemautorestorefeature {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Systemautorestorefeature {
     /// `POST /nitro/v1/config/systemautorestorefeature?action=disable` (method inferred: the reference gives none)
@@ -1259,7 +1257,6 @@ impl rt::Resource for Systembackup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["filename"];
-    const FIELDS_SINCE: &'static str = "5:13.1,9:11.1,10:13.1";
 }
 impl Systembackup {
     /// A `systembackup` named by its key, every other field unset.
@@ -1892,7 +1889,6 @@ impl rt::Resource for Systemcpuparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Systemcpuparam {
     /// `GET /nitro/v1/config/systemcpuparam?count=yes` (method inferred: the reference gives none)
@@ -2483,8 +2479,6 @@ impl rt::Resource for Systemextramgmtcpu {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "2:12.1";
 }
 impl Systemextramgmtcpu {
     /// `GET /nitro/v1/config/systemextramgmtcpu`
@@ -3026,8 +3020,6 @@ impl rt::Resource for SystemglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuditnslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3183,8 +3175,6 @@ impl rt::Resource for SystemglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuditsyslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3340,8 +3330,6 @@ impl rt::Resource for SystemglobalAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuthenticationldappolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3497,8 +3485,6 @@ impl rt::Resource for SystemglobalAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuthenticationlocalpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3654,8 +3640,6 @@ impl rt::Resource for SystemglobalAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuthenticationpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3811,8 +3795,6 @@ impl rt::Resource for SystemglobalAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuthenticationradiuspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3968,8 +3950,6 @@ impl rt::Resource for SystemglobalAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0,4:12.0,5:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemglobalAuthenticationtacacspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4369,7 +4349,6 @@ impl rt::Resource for Systemgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const FIELDS_SINCE: &'static str = "1:13.1,2:14.1,6:14.1";
 }
 impl Systemgroup {
     /// A `systemgroup` named by its key, every other field unset.
@@ -4617,8 +4596,6 @@ impl rt::Resource for SystemgroupNspartitionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const DELETE_ARGS: &'static [&'static str] = &["partitionname"];
 }
 impl SystemgroupNspartitionBinding {
     /// A `systemgroup_nspartition_binding` named by its key, every other field unset.
@@ -4749,7 +4726,6 @@ impl rt::Resource for SystemgroupSystemcmdpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemgroupSystemcmdpolicyBinding {
     /// A `systemgroup_systemcmdpolicy_binding` named by its key, every other field unset.
@@ -4876,7 +4852,6 @@ impl rt::Resource for SystemgroupSystemuserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
-    const DELETE_ARGS: &'static [&'static str] = &["username"];
 }
 impl SystemgroupSystemuserBinding {
     /// A `systemgroup_systemuser_binding` named by its key, every other field unset.
@@ -5000,7 +4975,6 @@ impl rt::Resource for Systemhwerror {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Systemhwerror {
     /// `POST /nitro/v1/config/systemhwerror?action=check`
@@ -5106,8 +5080,6 @@ impl rt::Resource for Systemkek {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl Systemkek {
     /// `POST /nitro/v1/config/systemkek?action=Import`
@@ -5209,7 +5181,6 @@ impl rt::Resource for Systemnsbtracing {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Systemnsbtracing {
     /// `GET /nitro/v1/config/systemnsbtracing` (method inferred: the reference gives none)
@@ -5590,7 +5561,6 @@ impl rt::Resource for Systemparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0,2:11.1,3:14.1,4:11.0,5:11.0,6:12.0,7:11.0,10:14.1,11:11.0,14:14.1,16:14.1,18:12.0-FR4,19:12.1,21:11.0,23:11.1,24:14.1,25:14.1";
 }
 impl Systemparameter {
     /// `GET /nitro/v1/config/systemparameter`
@@ -5717,7 +5687,6 @@ impl rt::Resource for Systemrestorepoint {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["filename"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Systemrestorepoint {
     /// A `systemrestorepoint` named by its key, every other field unset.
@@ -6007,7 +5976,6 @@ impl rt::Resource for Systemsignedexereport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Systemsignedexereport {
     /// `POST /nitro/v1/config/systemsignedexereport?action=disable` (method inferred: the reference gives none)
@@ -6110,7 +6078,6 @@ impl rt::Resource for Systemsshkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Systemsshkey {
     /// A `systemsshkey` named by its key, every other field unset.
@@ -6349,7 +6316,6 @@ impl rt::Resource for Systemuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "1:13.1,9:11.1";
 }
 impl Systemuser {
     /// A `systemuser` named by its key, every other field unset.
@@ -6615,8 +6581,6 @@ impl rt::Resource for SystemuserNspartitionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["partitionname"];
 }
 impl SystemuserNspartitionBinding {
     /// A `systemuser_nspartition_binding` named by its key, every other field unset.
@@ -6747,7 +6711,6 @@ impl rt::Resource for SystemuserSystemcmdpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl SystemuserSystemcmdpolicyBinding {
     /// A `systemuser_systemcmdpolicy_binding` named by its key, every other field unset.
@@ -6876,7 +6839,6 @@ impl rt::Resource for SystemuserSystemgroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1";
 }
 impl SystemuserSystemgroupBinding {
     /// A `systemuser_systemgroup_binding` named by its key, every other field unset.

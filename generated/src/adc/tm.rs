@@ -122,7 +122,6 @@ impl rt::Resource for TmsessionpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl TmsessionpolicyStats {
     /// `GET /nitro/v1/stat/tmsessionpolicy/{name}`
@@ -554,8 +553,6 @@ impl rt::Resource for TmglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl TmglobalAuditnslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -685,8 +682,6 @@ impl rt::Resource for TmglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl TmglobalAuditsyslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1152,8 +1147,6 @@ impl rt::Resource for TmglobalTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,4:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl TmglobalTmsessionpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1348,8 +1341,6 @@ impl rt::Resource for TmglobalTmtrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0,3:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname"];
 }
 impl TmglobalTmtrafficpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1991,7 +1982,6 @@ impl rt::Resource for Tmsamlssoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "68:11.0,69:11.0,76:11.0,78:12.0-FR4,80:11.1";
 }
 impl Tmsamlssoprofile {
     /// A `tmsamlssoprofile` named by its key, every other field unset.
@@ -3303,7 +3293,6 @@ impl rt::Resource for TmsessionpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmsessionpolicyAaagroupBinding {
     /// A `tmsessionpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -3420,7 +3409,6 @@ impl rt::Resource for TmsessionpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmsessionpolicyAaauserBinding {
     /// A `tmsessionpolicy_aaauser_binding` named by its key, every other field unset.
@@ -3537,7 +3525,6 @@ impl rt::Resource for TmsessionpolicyAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmsessionpolicyAuthenticationvserverBinding {
     /// A `tmsessionpolicy_authenticationvserver_binding` named by its key, every other field unset.
@@ -3760,7 +3747,6 @@ impl rt::Resource for TmsessionpolicyTmglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmsessionpolicyTmglobalBinding {
     /// A `tmsessionpolicy_tmglobal_binding` named by its key, every other field unset.
@@ -4396,7 +4382,6 @@ impl rt::Resource for TmtrafficpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmtrafficpolicyCsvserverBinding {
     /// A `tmtrafficpolicy_csvserver_binding` named by its key, every other field unset.
@@ -4513,7 +4498,6 @@ impl rt::Resource for TmtrafficpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmtrafficpolicyLbvserverBinding {
     /// A `tmtrafficpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -4630,7 +4614,6 @@ impl rt::Resource for TmtrafficpolicyTmglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl TmtrafficpolicyTmglobalBinding {
     /// A `tmtrafficpolicy_tmglobal_binding` named by its key, every other field unset.

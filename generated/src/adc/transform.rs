@@ -708,8 +708,6 @@ impl rt::Resource for TransformglobalTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:11.0";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl TransformglobalTransformpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -1221,7 +1219,6 @@ impl rt::Resource for TransformpolicyCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl TransformpolicyCsvserverBinding {
     /// A `transformpolicy_csvserver_binding` named by its key, every other field unset.
@@ -1361,7 +1358,6 @@ impl rt::Resource for TransformpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl TransformpolicyLbvserverBinding {
     /// A `transformpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -1501,7 +1497,6 @@ impl rt::Resource for TransformpolicyTransformglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl TransformpolicyTransformglobalBinding {
     /// A `transformpolicy_transformglobal_binding` named by its key, every other field unset.
@@ -1641,7 +1636,6 @@ impl rt::Resource for TransformpolicyTransformpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,6:11.1";
 }
 impl TransformpolicyTransformpolicylabelBinding {
     /// A `transformpolicy_transformpolicylabel_binding` named by its key, every other field unset.
@@ -2062,7 +2056,6 @@ impl rt::Resource for TransformpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:11.1,2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1";
 }
 impl TransformpolicylabelPolicybindingBinding {
     /// A `transformpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -2186,7 +2179,6 @@ impl rt::Resource for TransformpolicylabelTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "priority"];
 }
 impl TransformpolicylabelTransformpolicyBinding {
     /// A `transformpolicylabel_transformpolicy_binding` named by its key, every other field unset.
@@ -2693,7 +2685,6 @@ impl rt::Resource for TransformprofileTransformactionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:11.1";
 }
 impl TransformprofileTransformactionBinding {
     /// A `transformprofile_transformaction_binding` named by its key, every other field unset.

@@ -122,7 +122,6 @@ impl rt::Resource for TunneltrafficpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl TunneltrafficpolicyStats {
     /// `GET /nitro/v1/stat/tunneltrafficpolicy/{name}`
@@ -655,8 +654,6 @@ impl rt::Resource for TunnelglobalTunneltrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0-FR4,4:12.0-FR4,10:12.0-FR4";
-    const DELETE_ARGS: &'static [&'static str] = &["policyname", "type", "priority"];
 }
 impl TunnelglobalTunneltrafficpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -887,7 +884,6 @@ impl rt::Resource for Tunneltrafficpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "5:12.0-FR4,10:12.0-FR4,12:12.0-FR4";
 }
 impl Tunneltrafficpolicy {
     /// A `tunneltrafficpolicy` named by its key, every other field unset.
@@ -1158,7 +1154,6 @@ impl rt::Resource for TunneltrafficpolicyTunnelglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,4:11.1";
 }
 impl TunneltrafficpolicyTunnelglobalBinding {
     /// A `tunneltrafficpolicy_tunnelglobal_binding` named by its key, every other field unset.

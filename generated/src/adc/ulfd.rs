@@ -127,7 +127,6 @@ impl rt::Resource for Ulfdserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["loggerip"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Ulfdserver {
     /// A `ulfdserver` named by its key, every other field unset.

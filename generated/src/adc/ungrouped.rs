@@ -76,7 +76,6 @@ impl rt::Resource for Accesslist {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Accesslist {
     /// Sets [`id`](Self::id).
@@ -211,7 +210,6 @@ impl rt::Resource for Bfdinterface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Bfdinterface {
     /// Sets [`interval`](Self::interval).
@@ -343,7 +341,6 @@ impl rt::Resource for Bgprouter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Bgprouter {
     /// Sets [`af_params`](Self::af_params).
@@ -473,7 +470,6 @@ impl rt::Resource for ChangePassword {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ChangePassword {
     /// Sets [`first_boot`](Self::first_boot).
@@ -597,7 +593,6 @@ impl rt::Resource for ClearConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ClearConfig {
     /// Sets [`all`](Self::all).
@@ -754,7 +749,6 @@ impl rt::Resource for Iproute {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Iproute {
     /// Sets [`address_family`](Self::address_family).
@@ -888,7 +882,6 @@ impl rt::Resource for Login {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Login {
     /// Sets [`password`](Self::password).
@@ -970,7 +963,6 @@ impl rt::Resource for Logout {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Logout {
     /// `POST /nitro/v1/config/logout` (method inferred: the reference gives none)
@@ -1139,7 +1131,6 @@ impl rt::Resource for Ospf6interface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Ospf6interface {
     /// Sets [`area_id`](Self::area_id).
@@ -1318,7 +1309,6 @@ impl rt::Resource for Ospf6router {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Ospf6router {
     /// Sets [`af_params`](Self::af_params).
@@ -1535,7 +1525,6 @@ impl rt::Resource for Ospfinterface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Ospfinterface {
     /// Sets [`auth_key`](Self::auth_key).
@@ -1722,7 +1711,6 @@ impl rt::Resource for Ospfrouter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Ospfrouter {
     /// Sets [`networks`](Self::networks).
@@ -1848,7 +1836,6 @@ impl rt::Resource for Routemap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Routemap {
     /// Sets [`name`](Self::name).
@@ -1956,7 +1943,6 @@ impl rt::Resource for RouterdynamicroutingInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl RouterdynamicroutingInfo {
     /// `GET /nitro/v1/config/routerdynamicrouting_info` (method inferred: the reference gives none)
@@ -2026,7 +2012,6 @@ impl rt::Resource for SaveConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SaveConfig {
     /// Sets [`all`](Self::all).

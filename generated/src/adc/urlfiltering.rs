@@ -79,7 +79,6 @@ impl rt::Resource for Urlfilteringcategories {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Urlfilteringcategories {
     /// `GET /nitro/v1/config/urlfilteringcategories`
@@ -154,7 +153,6 @@ impl rt::Resource for Urlfilteringcategorygroups {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Urlfilteringcategorygroups {
     /// `GET /nitro/v1/config/urlfilteringcategorygroups`
@@ -335,8 +333,6 @@ impl rt::Resource for Urlfilteringparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "1:12.1,11:12.1";
 }
 impl Urlfilteringparameter {
     /// `GET /nitro/v1/config/urlfilteringparameter`

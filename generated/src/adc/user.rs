@@ -305,7 +305,6 @@ impl rt::Resource for UservserverStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl UservserverStats {
     /// `GET /nitro/v1/stat/uservserver/{name}`
@@ -430,7 +429,6 @@ impl rt::Resource for Userprotocol {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Userprotocol {
     /// A `userprotocol` named by its key, every other field unset.
@@ -772,8 +770,6 @@ impl rt::Resource for Uservserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl Uservserver {
     /// A `uservserver` named by its key, every other field unset.

@@ -280,7 +280,6 @@ impl rt::Resource for Callhome {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "5:12.0,11:12.0-FR4,12:12.1,16:11.1";
 }
 impl Callhome {
     /// `GET /nitro/v1/config/callhome`
@@ -396,7 +395,6 @@ impl rt::Resource for Filesystemencryption {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Filesystemencryption {
     /// `GET /nitro/v1/config/filesystemencryption` (method inferred: the reference gives none)
@@ -522,8 +520,6 @@ impl rt::Resource for Install {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,1:13.1,2:14.1,3:12.0,6:12.0";
 }
 impl Install {
     /// `POST /nitro/v1/config/install?action=Install`
@@ -726,8 +722,6 @@ impl rt::Resource for Ping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "6:14.1,7:14.1,10:14.1,14:14.1,16:14.1,17:14.1";
 }
 impl Ping {
     /// `POST /nitro/v1/config/ping?action=Ping`
@@ -951,8 +945,6 @@ impl rt::Resource for Ping6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "8:14.1,9:14.1,13:14.1,17:14.1,19:14.1,20:14.1";
 }
 impl Ping6 {
     /// `POST /nitro/v1/config/ping6?action=Ping6`
@@ -1171,7 +1163,6 @@ impl rt::Resource for Techsupport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.0,1:11.0,2:11.0,3:11.0,4:11.1,5:11.0,9:11.0,10:11.1";
 }
 impl Techsupport {
     /// `GET /nitro/v1/config/techsupport`
@@ -1412,8 +1403,6 @@ impl rt::Resource for Traceroute {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
-    const FIELDS_SINCE: &'static str = "4:14.1,7:14.1,8:14.1,12:14.1,17:14.1,18:14.1,20:14.1,21:14.1";
 }
 impl Traceroute {
     /// `POST /nitro/v1/config/traceroute?action=Traceroute`
@@ -1583,7 +1572,6 @@ impl rt::Resource for Traceroute6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Traceroute6 {
     /// `POST /nitro/v1/config/traceroute6?action=Traceroute6`

@@ -269,7 +269,6 @@ impl rt::Resource for VideooptimizationStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationStats {
     /// `GET /nitro/v1/stat/videooptimization`
@@ -378,7 +377,6 @@ impl rt::Resource for VideooptimizationdetectionpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicyStats {
     /// `GET /nitro/v1/stat/videooptimizationdetectionpolicy/{name}`
@@ -477,7 +475,6 @@ impl rt::Resource for VideooptimizationdetectionpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicylabelStats {
     /// `GET /nitro/v1/stat/videooptimizationdetectionpolicylabel/{labelname}`
@@ -590,7 +587,6 @@ impl rt::Resource for VideooptimizationpacingpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicyStats {
     /// `GET /nitro/v1/stat/videooptimizationpacingpolicy/{name}`
@@ -689,7 +685,6 @@ impl rt::Resource for VideooptimizationpacingpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicylabelStats {
     /// `GET /nitro/v1/stat/videooptimizationpacingpolicylabel/{labelname}`
@@ -803,7 +798,6 @@ impl rt::Resource for VideooptimizationpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicyStats {
     /// `GET /nitro/v1/stat/videooptimizationpolicy/{name}`
@@ -903,7 +897,6 @@ impl rt::Resource for VideooptimizationpolicylabelStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicylabelStats {
     /// `GET /nitro/v1/stat/videooptimizationpolicylabel/{labelname}`
@@ -1092,7 +1085,6 @@ impl rt::Resource for Videooptimizationaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Videooptimizationaction {
     /// A `videooptimizationaction` named by its key, every other field unset.
@@ -1323,7 +1315,6 @@ impl rt::Resource for Videooptimizationdetectionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationdetectionaction {
     /// A `videooptimizationdetectionaction` named by its key, every other field unset.
@@ -1537,7 +1528,6 @@ impl rt::Resource for Videooptimizationdetectionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationdetectionpolicy {
     /// A `videooptimizationdetectionpolicy` named by its key, every other field unset.
@@ -1712,7 +1702,6 @@ impl rt::Resource for VideooptimizationdetectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicyBinding {
     /// A `videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
@@ -1863,7 +1852,6 @@ impl rt::Resource for VideooptimizationdetectionpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicyLbvserverBinding {
     /// A `videooptimizationdetectionpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -2045,7 +2033,6 @@ impl rt::Resource for Videooptimizationdetectionpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationdetectionpolicylabel {
     /// A `videooptimizationdetectionpolicylabel` named by its key, every other field unset.
@@ -2199,7 +2186,6 @@ impl rt::Resource for VideooptimizationdetectionpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicylabelBinding {
     /// A `videooptimizationdetectionpolicylabel_binding` named by its key, every other field unset.
@@ -2327,7 +2313,6 @@ impl rt::Resource for VideooptimizationdetectionpolicylabelPolicybindingBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationdetectionpolicylabelPolicybindingBinding {
     /// A `videooptimizationdetectionpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -2462,7 +2447,6 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
     /// A `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
@@ -2608,7 +2592,6 @@ impl rt::Resource for VideooptimizationglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationglobalBinding {
     /// `GET /nitro/v1/config/videooptimizationglobal_binding`
@@ -2785,7 +2768,6 @@ impl rt::Resource for VideooptimizationglobalVideooptimizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationglobalVideooptimizationpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -2924,7 +2906,6 @@ impl rt::Resource for VideooptimizationglobaldetectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationglobaldetectionBinding {
     /// `GET /nitro/v1/config/videooptimizationglobaldetection_binding`
@@ -3087,8 +3068,6 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1,5:14.1";
 }
 impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     /// Sets [`globalbindtype`](Self::globalbindtype).
@@ -3240,7 +3219,6 @@ impl rt::Resource for VideooptimizationglobalpacingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationglobalpacingBinding {
     /// `GET /nitro/v1/config/videooptimizationglobalpacing_binding`
@@ -3415,7 +3393,6 @@ impl rt::Resource for VideooptimizationglobalpacingVideooptimizationpacingpolicy
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3616,7 +3593,6 @@ impl rt::Resource for Videooptimizationpacingaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationpacingaction {
     /// A `videooptimizationpacingaction` named by its key, every other field unset.
@@ -3830,7 +3806,6 @@ impl rt::Resource for Videooptimizationpacingpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationpacingpolicy {
     /// A `videooptimizationpacingpolicy` named by its key, every other field unset.
@@ -4005,7 +3980,6 @@ impl rt::Resource for VideooptimizationpacingpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicyBinding {
     /// A `videooptimizationpacingpolicy_binding` named by its key, every other field unset.
@@ -4140,7 +4114,6 @@ impl rt::Resource for VideooptimizationpacingpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicyLbvserverBinding {
     /// A `videooptimizationpacingpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -4282,7 +4255,6 @@ impl rt::Resource for VideooptimizationpacingpolicyVideooptimizationglobalpacing
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
     /// A `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding` named by its key, every other field unset.
@@ -4449,7 +4421,6 @@ impl rt::Resource for Videooptimizationpacingpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl Videooptimizationpacingpolicylabel {
     /// A `videooptimizationpacingpolicylabel` named by its key, every other field unset.
@@ -4600,7 +4571,6 @@ impl rt::Resource for VideooptimizationpacingpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicylabelBinding {
     /// A `videooptimizationpacingpolicylabel_binding` named by its key, every other field unset.
@@ -4728,7 +4698,6 @@ impl rt::Resource for VideooptimizationpacingpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
 }
 impl VideooptimizationpacingpolicylabelPolicybindingBinding {
     /// A `videooptimizationpacingpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -4863,7 +4832,6 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     /// A `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding` named by its key, every other field unset.
@@ -5016,8 +4984,6 @@ impl rt::Resource for Videooptimizationparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
-    const FIELDS_SINCE: &'static str = "0:12.0-FR4";
 }
 impl Videooptimizationparameter {
     /// `GET /nitro/v1/config/videooptimizationparameter`
@@ -5162,7 +5128,6 @@ impl rt::Resource for Videooptimizationpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Videooptimizationpolicy {
     /// A `videooptimizationpolicy` named by its key, every other field unset.
@@ -5330,7 +5295,6 @@ impl rt::Resource for VideooptimizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicyBinding {
     /// A `videooptimizationpolicy_binding` named by its key, every other field unset.
@@ -5465,7 +5429,6 @@ impl rt::Resource for VideooptimizationpolicyLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicyLbvserverBinding {
     /// A `videooptimizationpolicy_lbvserver_binding` named by its key, every other field unset.
@@ -5605,7 +5568,6 @@ impl rt::Resource for VideooptimizationpolicyVideooptimizationglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicyVideooptimizationglobalBinding {
     /// A `videooptimizationpolicy_videooptimizationglobal_binding` named by its key, every other field unset.
@@ -5769,7 +5731,6 @@ impl rt::Resource for Videooptimizationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Videooptimizationpolicylabel {
     /// A `videooptimizationpolicylabel` named by its key, every other field unset.
@@ -5913,7 +5874,6 @@ impl rt::Resource for VideooptimizationpolicylabelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicylabelBinding {
     /// A `videooptimizationpolicylabel_binding` named by its key, every other field unset.
@@ -6041,7 +6001,6 @@ impl rt::Resource for VideooptimizationpolicylabelPolicybindingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicylabelPolicybindingBinding {
     /// A `videooptimizationpolicylabel_policybinding_binding` named by its key, every other field unset.
@@ -6173,7 +6132,6 @@ impl rt::Resource for VideooptimizationpolicylabelVideooptimizationpolicyBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     /// A `videooptimizationpolicylabel_videooptimizationpolicy_binding` named by its key, every other field unset.

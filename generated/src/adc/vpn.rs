@@ -1016,7 +1016,6 @@ impl rt::Resource for VpnurlpolicyStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Stat;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl VpnurlpolicyStats {
     /// `GET /nitro/v1/stat/vpnurlpolicy/{name}` (method inferred: the reference gives none)
@@ -1332,7 +1331,6 @@ impl rt::Resource for Vpnalwaysonprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Vpnalwaysonprofile {
     /// A `vpnalwaysonprofile` named by its key, every other field unset.
@@ -1807,7 +1805,6 @@ impl rt::Resource for VpnclientlessaccesspolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnclientlessaccesspolicyVpnglobalBinding {
     /// A `vpnclientlessaccesspolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -1926,7 +1923,6 @@ impl rt::Resource for VpnclientlessaccesspolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnclientlessaccesspolicyVpnvserverBinding {
     /// A `vpnclientlessaccesspolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -2400,7 +2396,6 @@ impl rt::Resource for Vpneula {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Vpneula {
     /// A `vpneula` named by its key, every other field unset.
@@ -2764,8 +2759,6 @@ impl rt::Resource for VpnglobalAppcontrollerBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["appcontroller"];
 }
 impl VpnglobalAppcontrollerBinding {
     /// Sets [`appcontroller`](Self::appcontroller).
@@ -2892,7 +2885,6 @@ impl rt::Resource for VpnglobalAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VpnglobalAppfwpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3035,12 +3027,6 @@ impl rt::Resource for VpnglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuditnslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3185,12 +3171,6 @@ impl rt::Resource for VpnglobalAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuditsyslogpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3335,12 +3315,6 @@ impl rt::Resource for VpnglobalAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationcertpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3485,12 +3459,6 @@ impl rt::Resource for VpnglobalAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationldappolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3635,12 +3603,6 @@ impl rt::Resource for VpnglobalAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationlocalpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3792,12 +3754,6 @@ impl rt::Resource for VpnglobalAuthenticationnegotiatepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:11.1,1:12.0,2:11.1,3:11.1,4:11.1,5:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationnegotiatepolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -3942,12 +3898,6 @@ impl rt::Resource for VpnglobalAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4092,12 +4042,6 @@ impl rt::Resource for VpnglobalAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationradiuspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4242,12 +4186,6 @@ impl rt::Resource for VpnglobalAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationsamlpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4392,12 +4330,6 @@ impl rt::Resource for VpnglobalAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalAuthenticationtacacspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4756,8 +4688,6 @@ impl rt::Resource for VpnglobalDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetdomain"];
 }
 impl VpnglobalDomainBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -4883,9 +4813,6 @@ impl rt::Resource for VpnglobalIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip6", "numaddr"];
 }
 impl VpnglobalIntranetip6Binding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -5009,8 +4936,6 @@ impl rt::Resource for VpnglobalIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip", "netmask"];
 }
 impl VpnglobalIntranetipBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -5125,7 +5050,6 @@ impl rt::Resource for VpnglobalSecureprivateaccessurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VpnglobalSecureprivateaccessurlBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -5241,8 +5165,6 @@ impl rt::Resource for VpnglobalSharefileserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["sharefile"];
 }
 impl VpnglobalSharefileserverBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -5401,13 +5323,6 @@ impl rt::Resource for VpnglobalSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const FIELDS_SINCE: &'static str = "6:12.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "certkeyname",
-        "userdataencryptionkey",
-        "cacert",
-    ];
 }
 impl VpnglobalSslcertkeyBinding {
     /// Sets [`cacert`](Self::cacert).
@@ -5594,8 +5509,6 @@ impl rt::Resource for VpnglobalStaserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["staserver"];
 }
 impl VpnglobalStaserverBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6020,12 +5933,6 @@ impl rt::Resource for VpnglobalVpnclientlessaccesspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:11.0,4:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalVpnclientlessaccesspolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6159,9 +6066,6 @@ impl rt::Resource for VpnglobalVpneulaBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "2:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["eula"];
 }
 impl VpnglobalVpneulaBinding {
     /// Sets [`eula`](Self::eula).
@@ -6276,8 +6180,6 @@ impl rt::Resource for VpnglobalVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["intranetapplication"];
 }
 impl VpnglobalVpnintranetapplicationBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6395,8 +6297,6 @@ impl rt::Resource for VpnglobalVpnnexthopserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["nexthopserver"];
 }
 impl VpnglobalVpnnexthopserverBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6515,9 +6415,6 @@ impl rt::Resource for VpnglobalVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["portaltheme"];
 }
 impl VpnglobalVpnportalthemeBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6659,12 +6556,6 @@ impl rt::Resource for VpnglobalVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalVpnsessionpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6809,12 +6700,6 @@ impl rt::Resource for VpnglobalVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policyname",
-        "secondary",
-        "groupextraction",
-    ];
 }
 impl VpnglobalVpntrafficpolicyBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -6944,8 +6829,6 @@ impl rt::Resource for VpnglobalVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:12.0";
-    const DELETE_ARGS: &'static [&'static str] = &["urlname"];
 }
 impl VpnglobalVpnurlBinding {
     /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
@@ -7102,8 +6985,6 @@ impl rt::Resource for VpnglobalVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl VpnglobalVpnurlpolicyBinding {
     /// Sets [`builtin`](Self::builtin).
@@ -7305,7 +7186,6 @@ impl rt::Resource for Vpnicaconnection {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:11.0,5:11.1,9:12.0";
 }
 impl Vpnicaconnection {
     /// `GET /nitro/v1/config/vpnicaconnection?count=yes`
@@ -7457,8 +7337,6 @@ impl rt::Resource for Vpnicadtlsconnection {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const FIELDS_SINCE: &'static str = "5:11.1";
 }
 impl Vpnicadtlsconnection {
     /// `GET /nitro/v1/config/vpnicadtlsconnection?count=yes`
@@ -7855,7 +7733,6 @@ impl rt::Resource for Vpnnexthopserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,5:11.1";
 }
 impl Vpnnexthopserver {
     /// A `vpnnexthopserver` named by its key, every other field unset.
@@ -9036,7 +8913,6 @@ impl rt::Resource for Vpnparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:12.1,4:11.1,7:12.0,8:12.0-FR4,9:14.1,10:12.0-FR4,26:11.0,28:14.1,36:13.1,42:14.1,44:11.0,45:12.0,46:11.0,50:11.0,54:11.0,55:14.1,58:13.1,60:12.0,64:11.0,66:13.1,68:14.1,70:11.0,83:11.0,90:11.0";
 }
 impl Vpnparameter {
     /// `GET /nitro/v1/config/vpnparameter`
@@ -9189,7 +9065,6 @@ impl rt::Resource for Vpnpcoipconnection {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Vpnpcoipconnection {
     /// `GET /nitro/v1/config/vpnpcoipconnection?count=yes`
@@ -9309,7 +9184,6 @@ impl rt::Resource for Vpnpcoipprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Vpnpcoipprofile {
     /// A `vpnpcoipprofile` named by its key, every other field unset.
@@ -9475,7 +9349,6 @@ impl rt::Resource for Vpnpcoipvserverprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0");
 }
 impl Vpnpcoipvserverprofile {
     /// A `vpnpcoipvserverprofile` named by its key, every other field unset.
@@ -9658,7 +9531,6 @@ impl rt::Resource for Vpnportaltheme {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Vpnportaltheme {
     /// A `vpnportaltheme` named by its key, every other field unset.
@@ -10294,7 +10166,6 @@ impl rt::Resource for Vpnsamlssoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "68:11.0,69:11.0,76:11.0,78:12.0-FR4,80:12.1,81:11.1";
 }
 impl Vpnsamlssoprofile {
     /// A `vpnsamlssoprofile` named by its key, every other field unset.
@@ -11371,7 +11242,6 @@ impl rt::Resource for Vpnsessionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:12.1,4:11.1,6:12.0,31:13.1,38:11.0,42:11.0,46:11.0,48:13.1,50:12.0,54:11.0,58:11.1,59:11.0,76:11.0";
 }
 impl Vpnsessionaction {
     /// A `vpnsessionaction` named by its key, every other field unset.
@@ -12151,7 +12021,6 @@ impl rt::Resource for VpnsessionpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnsessionpolicyAaagroupBinding {
     /// A `vpnsessionpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -12268,7 +12137,6 @@ impl rt::Resource for VpnsessionpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnsessionpolicyAaauserBinding {
     /// A `vpnsessionpolicy_aaauser_binding` named by its key, every other field unset.
@@ -12493,7 +12361,6 @@ impl rt::Resource for VpnsessionpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnsessionpolicyVpnglobalBinding {
     /// A `vpnsessionpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -12610,7 +12477,6 @@ impl rt::Resource for VpnsessionpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpnsessionpolicyVpnvserverBinding {
     /// A `vpnsessionpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -12710,7 +12576,6 @@ impl rt::Resource for Vpnsfconfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Vpnsfconfig {
     /// `GET /nitro/v1/config/vpnsfconfig?count=yes`
@@ -12852,7 +12717,6 @@ impl rt::Resource for Vpnstoreinfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.1");
 }
 impl Vpnstoreinfo {
     /// `GET /nitro/v1/config/vpnstoreinfo?count=yes`
@@ -13395,7 +13259,6 @@ impl rt::Resource for VpntrafficpolicyAaagroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpntrafficpolicyAaagroupBinding {
     /// A `vpntrafficpolicy_aaagroup_binding` named by its key, every other field unset.
@@ -13512,7 +13375,6 @@ impl rt::Resource for VpntrafficpolicyAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpntrafficpolicyAaauserBinding {
     /// A `vpntrafficpolicy_aaauser_binding` named by its key, every other field unset.
@@ -13737,7 +13599,6 @@ impl rt::Resource for VpntrafficpolicyVpnglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpntrafficpolicyVpnglobalBinding {
     /// A `vpntrafficpolicy_vpnglobal_binding` named by its key, every other field unset.
@@ -13854,7 +13715,6 @@ impl rt::Resource for VpntrafficpolicyVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1";
 }
 impl VpntrafficpolicyVpnvserverBinding {
     /// A `vpntrafficpolicy_vpnvserver_binding` named by its key, every other field unset.
@@ -14046,7 +13906,6 @@ impl rt::Resource for Vpnurl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["urlname"];
-    const FIELDS_SINCE: &'static str = "2:12.1,3:11.0,6:11.0,8:11.0,9:11.0,11:11.0";
 }
 impl Vpnurl {
     /// A `vpnurl` named by its key, every other field unset.
@@ -14295,7 +14154,6 @@ impl rt::Resource for Vpnurlaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Vpnurlaction {
     /// A `vpnurlaction` named by its key, every other field unset.
@@ -14526,7 +14384,6 @@ impl rt::Resource for Vpnurlpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl Vpnurlpolicy {
     /// A `vpnurlpolicy` named by its key, every other field unset.
@@ -15444,7 +15301,6 @@ impl rt::Resource for Vpnvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,6:11.1,21:14.1,26:11.0,36:12.1,39:11.0,42:11.0,43:12.0,44:11.0,53:12.0,58:14.1,60:11.0,66:13.1,68:14.1,80:11.0,82:11.1,84:11.0";
 }
 impl Vpnvserver {
     /// A `vpnvserver` named by its key, every other field unset.
@@ -15908,12 +15764,6 @@ impl rt::Resource for VpnvserverAaapreauthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAaapreauthenticationpolicyBinding {
     /// A `vpnvserver_aaapreauthenticationpolicy_binding` named by its key, every other field unset.
@@ -16067,7 +15917,6 @@ impl rt::Resource for VpnvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
 }
 impl VpnvserverAnalyticsprofileBinding {
     /// A `vpnvserver_analyticsprofile_binding` named by its key, every other field unset.
@@ -16194,7 +16043,6 @@ impl rt::Resource for VpnvserverAppcontrollerBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["appcontroller"];
 }
 impl VpnvserverAppcontrollerBinding {
     /// A `vpnvserver_appcontroller_binding` named by its key, every other field unset.
@@ -16344,12 +16192,6 @@ impl rt::Resource for VpnvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAppflowpolicyBinding {
     /// A `vpnvserver_appflowpolicy_binding` named by its key, every other field unset.
@@ -16558,7 +16400,6 @@ impl rt::Resource for VpnvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VpnvserverAppfwpolicyBinding {
     /// A `vpnvserver_appfwpolicy_binding` named by its key, every other field unset.
@@ -16740,12 +16581,6 @@ impl rt::Resource for VpnvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuditnslogpolicyBinding {
     /// A `vpnvserver_auditnslogpolicy_binding` named by its key, every other field unset.
@@ -16934,12 +16769,6 @@ impl rt::Resource for VpnvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuditsyslogpolicyBinding {
     /// A `vpnvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
@@ -17128,12 +16957,6 @@ impl rt::Resource for VpnvserverAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationcertpolicyBinding {
     /// A `vpnvserver_authenticationcertpolicy_binding` named by its key, every other field unset.
@@ -17337,13 +17160,6 @@ impl rt::Resource for VpnvserverAuthenticationdfapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationdfapolicyBinding {
     /// A `vpnvserver_authenticationdfapolicy_binding` named by its key, every other field unset.
@@ -17532,12 +17348,6 @@ impl rt::Resource for VpnvserverAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationldappolicyBinding {
     /// A `vpnvserver_authenticationldappolicy_binding` named by its key, every other field unset.
@@ -17726,12 +17536,6 @@ impl rt::Resource for VpnvserverAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationlocalpolicyBinding {
     /// A `vpnvserver_authenticationlocalpolicy_binding` named by its key, every other field unset.
@@ -17929,13 +17733,6 @@ impl rt::Resource for VpnvserverAuthenticationloginschemapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationloginschemapolicyBinding {
     /// A `vpnvserver_authenticationloginschemapolicy_binding` named by its key, every other field unset.
@@ -18138,13 +17935,6 @@ impl rt::Resource for VpnvserverAuthenticationnegotiatepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:11.1,3:11.1,4:11.1,5:11.1,6:11.1,7:11.1,8:11.1";
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationnegotiatepolicyBinding {
     /// A `vpnvserver_authenticationnegotiatepolicy_binding` named by its key, every other field unset.
@@ -18341,13 +18131,6 @@ impl rt::Resource for VpnvserverAuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.0-FR4");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationoauthidppolicyBinding {
     /// A `vpnvserver_authenticationoauthidppolicy_binding` named by its key, every other field unset.
@@ -18536,12 +18319,6 @@ impl rt::Resource for VpnvserverAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationpolicyBinding {
     /// A `vpnvserver_authenticationpolicy_binding` named by its key, every other field unset.
@@ -18730,12 +18507,6 @@ impl rt::Resource for VpnvserverAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationradiuspolicyBinding {
     /// A `vpnvserver_authenticationradiuspolicy_binding` named by its key, every other field unset.
@@ -18919,12 +18690,6 @@ impl rt::Resource for VpnvserverAuthenticationsamlidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationsamlidppolicyBinding {
     /// A `vpnvserver_authenticationsamlidppolicy_binding` named by its key, every other field unset.
@@ -19113,12 +18878,6 @@ impl rt::Resource for VpnvserverAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationsamlpolicyBinding {
     /// A `vpnvserver_authenticationsamlpolicy_binding` named by its key, every other field unset.
@@ -19307,12 +19066,6 @@ impl rt::Resource for VpnvserverAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationtacacspolicyBinding {
     /// A `vpnvserver_authenticationtacacspolicy_binding` named by its key, every other field unset.
@@ -19501,12 +19254,6 @@ impl rt::Resource for VpnvserverAuthenticationwebauthpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverAuthenticationwebauthpolicyBinding {
     /// A `vpnvserver_authenticationwebauthpolicy_binding` named by its key, every other field unset.
@@ -20023,12 +19770,6 @@ impl rt::Resource for VpnvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverCachepolicyBinding {
     /// A `vpnvserver_cachepolicy_binding` named by its key, every other field unset.
@@ -20225,13 +19966,6 @@ impl rt::Resource for VpnvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverCspolicyBinding {
     /// A `vpnvserver_cspolicy_binding` named by its key, every other field unset.
@@ -20430,13 +20164,6 @@ impl rt::Resource for VpnvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverFeopolicyBinding {
     /// A `vpnvserver_feopolicy_binding` named by its key, every other field unset.
@@ -20633,13 +20360,6 @@ impl rt::Resource for VpnvserverIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverIcapolicyBinding {
     /// A `vpnvserver_icapolicy_binding` named by its key, every other field unset.
@@ -20819,8 +20539,6 @@ impl rt::Resource for VpnvserverIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip6", "numaddr"];
 }
 impl VpnvserverIntranetip6Binding {
     /// A `vpnvserver_intranetip6_binding` named by its key, every other field unset.
@@ -20967,7 +20685,6 @@ impl rt::Resource for VpnvserverIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["intranetip", "netmask"];
 }
 impl VpnvserverIntranetipBinding {
     /// A `vpnvserver_intranetip_binding` named by its key, every other field unset.
@@ -21122,12 +20839,6 @@ impl rt::Resource for VpnvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverResponderpolicyBinding {
     /// A `vpnvserver_responderpolicy_binding` named by its key, every other field unset.
@@ -21311,12 +21022,6 @@ impl rt::Resource for VpnvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverRewritepolicyBinding {
     /// A `vpnvserver_rewritepolicy_binding` named by its key, every other field unset.
@@ -21476,7 +21181,6 @@ impl rt::Resource for VpnvserverSecureprivateaccessurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VpnvserverSecureprivateaccessurlBinding {
     /// A `vpnvserver_secureprivateaccessurl_binding` named by its key, every other field unset.
@@ -21606,7 +21310,6 @@ impl rt::Resource for VpnvserverSharefileserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["sharefile"];
 }
 impl VpnvserverSharefileserverBinding {
     /// A `vpnvserver_sharefileserver_binding` named by its key, every other field unset.
@@ -21756,7 +21459,6 @@ impl rt::Resource for VpnvserverStaserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["staserver"];
 }
 impl VpnvserverStaserverBinding {
     /// A `vpnvserver_staserver_binding` named by its key, every other field unset.
@@ -21916,12 +21618,6 @@ impl rt::Resource for VpnvserverVpnclientlessaccesspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverVpnclientlessaccesspolicyBinding {
     /// A `vpnvserver_vpnclientlessaccesspolicy_binding` named by its key, every other field unset.
@@ -22090,7 +21786,6 @@ impl rt::Resource for VpnvserverVpnepaprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["epaprofile"];
 }
 impl VpnvserverVpnepaprofileBinding {
     /// A `vpnvserver_vpnepaprofile_binding` named by its key, every other field unset.
@@ -22229,8 +21924,6 @@ impl rt::Resource for VpnvserverVpneulaBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["eula"];
 }
 impl VpnvserverVpneulaBinding {
     /// A `vpnvserver_vpneula_binding` named by its key, every other field unset.
@@ -22361,7 +22054,6 @@ impl rt::Resource for VpnvserverVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["intranetapplication"];
 }
 impl VpnvserverVpnintranetapplicationBinding {
     /// A `vpnvserver_vpnintranetapplication_binding` named by its key, every other field unset.
@@ -22495,7 +22187,6 @@ impl rt::Resource for VpnvserverVpnnexthopserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["nexthopserver"];
 }
 impl VpnvserverVpnnexthopserverBinding {
     /// A `vpnvserver_vpnnexthopserver_binding` named by its key, every other field unset.
@@ -22634,8 +22325,6 @@ impl rt::Resource for VpnvserverVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("11.0");
-    const DELETE_ARGS: &'static [&'static str] = &["portaltheme"];
 }
 impl VpnvserverVpnportalthemeBinding {
     /// A `vpnvserver_vpnportaltheme_binding` named by its key, every other field unset.
@@ -22790,12 +22479,6 @@ impl rt::Resource for VpnvserverVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverVpnsessionpolicyBinding {
     /// A `vpnvserver_vpnsessionpolicy_binding` named by its key, every other field unset.
@@ -22984,12 +22667,6 @@ impl rt::Resource for VpnvserverVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "policy",
-        "secondary",
-        "groupextraction",
-        "bindpoint",
-    ];
 }
 impl VpnvserverVpntrafficpolicyBinding {
     /// A `vpnvserver_vpntrafficpolicy_binding` named by its key, every other field unset.
@@ -23149,7 +22826,6 @@ impl rt::Resource for VpnvserverVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const DELETE_ARGS: &'static [&'static str] = &["urlname"];
 }
 impl VpnvserverVpnurlBinding {
     /// A `vpnvserver_vpnurl_binding` named by its key, every other field unset.
@@ -23337,8 +23013,6 @@ impl rt::Resource for VpnvserverVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("13.1");
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl VpnvserverVpnurlpolicyBinding {
     /// A `vpnvserver_vpnurlpolicy_binding` named by its key, every other field unset.

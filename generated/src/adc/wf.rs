@@ -77,7 +77,6 @@ impl rt::Resource for Wfpackage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Wfpackage {
     /// `GET /nitro/v1/config/wfpackage`
@@ -314,7 +313,6 @@ impl rt::Resource for Wfsite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
-    const SINCE: Option<&'static str> = Some("11.0");
 }
 impl Wfsite {
     /// A `wfsite` named by its key, every other field unset.

@@ -943,7 +943,6 @@ impl rt::Resource for WisiteAccessmethodBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
-    const DELETE_ARGS: &'static [&'static str] = &["clientipaddress", "clientnetmask"];
 }
 impl WisiteAccessmethodBinding {
     /// A `wisite_accessmethod_binding` named by its key, every other field unset.
@@ -1232,7 +1231,6 @@ impl rt::Resource for WisiteFarmnameBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
-    const DELETE_ARGS: &'static [&'static str] = &["farmname"];
 }
 impl WisiteFarmnameBinding {
     /// A `wisite_farmname_binding` named by its key, every other field unset.
@@ -1432,12 +1430,6 @@ impl rt::Resource for WisiteTranslationinternalipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
-    const DELETE_ARGS: &'static [&'static str] = &[
-        "translationinternalip",
-        "translationinternalport",
-        "translationexternalip",
-        "translationexternalport",
-    ];
 }
 impl WisiteTranslationinternalipBinding {
     /// A `wisite_translationinternalip_binding` named by its key, every other field unset.

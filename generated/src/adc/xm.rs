@@ -109,7 +109,6 @@ impl rt::Resource for Xmdeployment {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Xmdeployment {
     /// A `xmdeployment` named by its key, every other field unset.
@@ -265,7 +264,6 @@ impl rt::Resource for Xmpackage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("12.1");
 }
 impl Xmpackage {
     /// A `xmpackage` named by its key, every other field unset.

@@ -598,7 +598,6 @@ impl rt::Resource for AaDpliteTransaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `aa_fdi_transaction` of ADM group `analytics`.
 ///
@@ -761,7 +760,6 @@ impl rt::Resource for AaFdiTransaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `account_takeover_config` of ADM group `analytics`.
 ///
@@ -858,7 +856,6 @@ impl rt::Resource for AccountTakeoverConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AccountTakeoverConfig {
     /// `POST /nitro/v2/config/account_takeover_config`
@@ -1228,7 +1225,6 @@ impl rt::Resource for ActiveIcaSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,17:14.1,19:14.1,21:14.1,22:14.1,24:14.1,34:14.1";
 }
 impl ActiveIcaSession {
     /// `GET /nitro/v2/config/active_ica_session`
@@ -1369,7 +1365,6 @@ impl rt::Resource for AdmLearnProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdmLearnProfile {
     /// `POST /nitro/v2/config/adm_learn_profile`
@@ -1933,7 +1928,6 @@ impl rt::Resource for AfGenericApi {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `af_geoclient` of ADM group `analytics`.
 ///
@@ -2086,7 +2080,6 @@ impl rt::Resource for AfGeoclient {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,9:14.1,10:14.1";
 }
 impl AfGeoclient {
     /// `GET /nitro/v2/config/af_geoclient`
@@ -2257,7 +2250,6 @@ impl rt::Resource for AfGeolocation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,8:14.1,9:14.1,10:14.1";
 }
 impl AfGeolocation {
     /// `GET /nitro/v2/config/af_geolocation`
@@ -2493,7 +2485,6 @@ impl rt::Resource for AfTopNLineGraph {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfTopNLineGraph {
     /// `GET /nitro/v2/config/af_top_n_line_graph`
@@ -2729,7 +2720,6 @@ impl rt::Resource for AgentWebTrafficDistribution {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentWebTrafficDistribution {
     /// `GET /nitro/v2/config/agent_web_traffic_distribution`
@@ -2803,7 +2793,6 @@ impl rt::Resource for AnalyticsPolicyToProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AnalyticsPolicyToProfile {
     /// `PUT /nitro/v2/config/analytics_policy_to_profile`
@@ -3010,7 +2999,6 @@ impl rt::Resource for ApiAuth {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiAuth {
     /// `GET /nitro/v2/config/api_auth`
@@ -3168,7 +3156,6 @@ impl rt::Resource for ApiEndpoint {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpoint {
     /// `GET /nitro/v2/config/api_endpoint`
@@ -3327,7 +3314,6 @@ impl rt::Resource for ApiEndpointDiscovery {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointDiscovery {
     /// `GET /nitro/v2/config/api_endpoint_discovery`
@@ -3450,7 +3436,6 @@ impl rt::Resource for ApiEndpointPerfDashboardBytes {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointPerfDashboardBytes {
     /// `GET /nitro/v2/config/api_endpoint_perf_dashboard_bytes`
@@ -3573,7 +3558,6 @@ impl rt::Resource for ApiEndpointPerfDashboardRequest {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointPerfDashboardRequest {
     /// `GET /nitro/v2/config/api_endpoint_perf_dashboard_request`
@@ -3696,7 +3680,6 @@ impl rt::Resource for ApiEndpointPerfDashboardResponse {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointPerfDashboardResponse {
     /// `GET /nitro/v2/config/api_endpoint_perf_dashboard_response`
@@ -3819,7 +3802,6 @@ impl rt::Resource for ApiEndpointRateLimitDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointRateLimitDashboard {
     /// `GET /nitro/v2/config/api_endpoint_rate_limit_dashboard`
@@ -3935,7 +3917,6 @@ impl rt::Resource for ApiEndpointSecurityDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiEndpointSecurityDashboard {
     /// `GET /nitro/v2/config/api_endpoint_security_dashboard`
@@ -4111,7 +4092,6 @@ impl rt::Resource for ApiGeolocation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiGeolocation {
     /// `GET /nitro/v2/config/api_geolocation`
@@ -4234,7 +4214,6 @@ impl rt::Resource for ApiHttpRespStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiHttpRespStatus {
     /// `GET /nitro/v2/config/api_http_resp_status`
@@ -4385,7 +4364,6 @@ impl rt::Resource for ApiInstance {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiInstance {
     /// `GET /nitro/v2/config/api_instance`
@@ -4515,7 +4493,6 @@ impl rt::Resource for ApiInstanceDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiInstanceDashboard {
     /// `GET /nitro/v2/config/api_instance_dashboard`
@@ -4638,7 +4615,6 @@ impl rt::Resource for ApiInstanceDiscovery {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiInstanceDiscovery {
     /// `GET /nitro/v2/config/api_instance_discovery`
@@ -4775,7 +4751,6 @@ impl rt::Resource for ApiInstancePerfDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiInstancePerfDashboard {
     /// `GET /nitro/v2/config/api_instance_perf_dashboard`
@@ -4940,7 +4915,6 @@ impl rt::Resource for ApiInstanceSecurityDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiInstanceSecurityDashboard {
     /// `GET /nitro/v2/config/api_instance_security_dashboard`
@@ -5070,7 +5044,6 @@ impl rt::Resource for ApiMostAccessEndpoint {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiMostAccessEndpoint {
     /// `GET /nitro/v2/config/api_most_access_endpoint`
@@ -5193,7 +5166,6 @@ impl rt::Resource for ApiRateLimit {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiRateLimit {
     /// `GET /nitro/v2/config/api_rate_limit`
@@ -5316,7 +5288,6 @@ impl rt::Resource for ApiRateLimitDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiRateLimitDashboard {
     /// `GET /nitro/v2/config/api_rate_limit_dashboard`
@@ -5439,7 +5410,6 @@ impl rt::Resource for ApiSslCertificate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslCertificate {
     /// `GET /nitro/v2/config/api_ssl_certificate`
@@ -5562,7 +5532,6 @@ impl rt::Resource for ApiSslCipher {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslCipher {
     /// `GET /nitro/v2/config/api_ssl_cipher`
@@ -5685,7 +5654,6 @@ impl rt::Resource for ApiSslFailureBackend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslFailureBackend {
     /// `GET /nitro/v2/config/api_ssl_failure_backend`
@@ -5808,7 +5776,6 @@ impl rt::Resource for ApiSslFailureFrontend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslFailureFrontend {
     /// `GET /nitro/v2/config/api_ssl_failure_frontend`
@@ -5931,7 +5898,6 @@ impl rt::Resource for ApiSslKeyStrength {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslKeyStrength {
     /// `GET /nitro/v2/config/api_ssl_key_strength`
@@ -6054,7 +6020,6 @@ impl rt::Resource for ApiSslProtocol {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApiSslProtocol {
     /// `GET /nitro/v2/config/api_ssl_protocol`
@@ -6165,7 +6130,6 @@ impl rt::Resource for AppAuthenticationSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_config_error` of ADM group `analytics`.
 ///
@@ -6245,7 +6209,6 @@ impl rt::Resource for AppConfigError {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_devices_info` of ADM group `analytics`.
 ///
@@ -6356,7 +6319,6 @@ impl rt::Resource for AppDevicesInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppDevicesInfo {
     /// `GET /nitro/v2/config/app_devices_info/{id}`
@@ -6459,7 +6421,6 @@ impl rt::Resource for AppHealth {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_latency` of ADM group `analytics`.
 ///
@@ -6534,7 +6495,6 @@ impl rt::Resource for AppLatency {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_server_error` of ADM group `analytics`.
 ///
@@ -6605,7 +6565,6 @@ impl rt::Resource for AppServerError {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_ssl_config_error` of ADM group `analytics`.
 ///
@@ -6676,7 +6635,6 @@ impl rt::Resource for AppSslConfigError {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_unit` of ADM group `analytics`.
 ///
@@ -7037,7 +6995,6 @@ impl rt::Resource for AppUnit {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,6:14.1,7:14.1,8:14.1,11:14.1,12:14.1,22:14.1,27:14.1,31:14.1,34:14.1,35:14.1,48:14.1,49:14.1,50:14.1,51:14.1,52:14.1";
 }
 impl AppUnit {
     /// `GET /nitro/v2/config/app_unit`
@@ -7195,7 +7152,6 @@ impl rt::Resource for AppUnitBackend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppUnitBackend {
     /// `GET /nitro/v2/config/app_unit_backend`
@@ -7396,7 +7352,6 @@ impl rt::Resource for AppfirewallPolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppfirewallPolicy {
     /// `GET /nitro/v2/config/appfirewall_policy`
@@ -7838,7 +7793,6 @@ impl rt::Resource for ApplicationName {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApplicationName {
     /// `GET /nitro/v2/config/application_name`
@@ -7959,7 +7913,6 @@ impl rt::Resource for AppsecProfileConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppsecProfileConfig {
     /// `POST /nitro/v2/config/appsec_profile_config`
@@ -8086,7 +8039,6 @@ impl rt::Resource for BotLogExpression {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `bot_policy` of ADM group `analytics`.
 ///
@@ -8196,7 +8148,6 @@ impl rt::Resource for BotPolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BotPolicy {
     /// `GET /nitro/v2/config/bot_policy`
@@ -8452,7 +8403,6 @@ impl rt::Resource for BotViolation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `bot_violation_summary` of ADM group `analytics`.
 ///
@@ -8559,7 +8509,6 @@ impl rt::Resource for BotViolationSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `client` of ADM group `analytics`.
 ///
@@ -8905,7 +8854,6 @@ impl rt::Resource for Client {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,6:14.1,8:14.1,11:14.1,12:14.1,23:14.1,25:14.1,26:14.1,30:14.1,32:14.1,33:14.1,46:14.1,47:14.1,48:14.1,49:14.1";
 }
 impl Client {
     /// `GET /nitro/v2/config/client`
@@ -9091,7 +9039,6 @@ impl rt::Resource for ClientDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `client_session_details` of ADM group `analytics`.
 ///
@@ -9249,7 +9196,6 @@ impl rt::Resource for ClientSessionDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `client_url_details` of ADM group `analytics`.
 ///
@@ -9363,7 +9309,6 @@ impl rt::Resource for ClientUrlDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `db_cache` of ADM group `analytics`.
 ///
@@ -9721,7 +9666,6 @@ impl rt::Resource for Device {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,6:14.1,7:14.1,10:14.1,11:14.1,22:14.1,26:14.1,35:14.1,36:14.1,37:14.1";
 }
 impl Device {
     /// `GET /nitro/v2/config/device`
@@ -9832,7 +9776,6 @@ impl rt::Resource for DiagnosticsDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DiagnosticsDetails {
     /// `GET /nitro/v2/config/diagnostics_details`
@@ -9960,7 +9903,6 @@ impl rt::Resource for DnsDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DnsDetails {
     /// `GET /nitro/v2/config/dns_details`
@@ -10326,7 +10268,6 @@ impl rt::Resource for Domain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,7:14.1,8:14.1,12:14.1,13:14.1,38:14.1,43:14.1,53:14.1,54:14.1,55:14.1";
 }
 impl Domain {
     /// `GET /nitro/v2/config/domain`
@@ -10488,7 +10429,6 @@ impl rt::Resource for GatewayError {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `geo_user_info` of ADM group `analytics`.
 ///
@@ -10598,7 +10538,6 @@ impl rt::Resource for GeoUserInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `hdx_desktop` of ADM group `analytics`.
 ///
@@ -10778,7 +10717,6 @@ impl rt::Resource for HdxDesktop {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "10:14.1";
 }
 impl HdxDesktop {
     /// `GET /nitro/v2/config/hdx_desktop`
@@ -11239,7 +11177,6 @@ impl rt::Resource for HdxDesktopSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1,26:14.1,29:14.1,31:14.1,32:14.1";
 }
 impl HdxDesktopSession {
     /// `GET /nitro/v2/config/hdx_desktop_session`
@@ -11679,7 +11616,6 @@ impl rt::Resource for HdxDesktopSessionInactive {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "5:14.1,25:14.1,28:14.1,30:14.1";
 }
 impl HdxDesktopSessionInactive {
     /// `GET /nitro/v2/config/hdx_desktop_session_inactive`
@@ -11848,7 +11784,6 @@ impl rt::Resource for HdxDesktopTimeline {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "9:14.1";
 }
 impl HdxDesktopTimeline {
     /// `GET /nitro/v2/config/hdx_desktop_timeline`
@@ -12220,7 +12155,6 @@ impl rt::Resource for HttpReqMethod {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,6:14.1,7:14.1,8:14.1,11:14.1,21:14.1,24:14.1,33:14.1,35:14.1";
 }
 impl HttpReqMethod {
     /// `GET /nitro/v2/config/http_req_method`
@@ -12500,7 +12434,6 @@ impl rt::Resource for HttpRespStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,6:14.1,7:14.1,8:14.1,9:14.1,12:14.1,22:14.1,25:14.1,35:14.1,36:14.1,37:14.1";
 }
 impl HttpRespStatus {
     /// `GET /nitro/v2/config/http_resp_status`
@@ -12686,7 +12619,6 @@ impl rt::Resource for IcaApp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "10:14.1,11:14.1,12:14.1";
 }
 impl IcaApp {
     /// `GET /nitro/v2/config/ica_app`
@@ -12991,7 +12923,6 @@ impl rt::Resource for IcaAppTimeline {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1,8:14.1,9:14.1";
 }
 impl IcaAppTimeline {
     /// `GET /nitro/v2/config/ica_app_timeline`
@@ -13118,7 +13049,6 @@ impl rt::Resource for IcaChannel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1,5:14.1,6:14.1";
 }
 impl IcaChannel {
     /// `GET /nitro/v2/config/ica_channel`
@@ -13240,7 +13170,6 @@ impl rt::Resource for IcaClientUserAgent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1";
 }
 impl IcaClientUserAgent {
     /// `GET /nitro/v2/config/ica_client_user_agent`
@@ -13392,7 +13321,6 @@ impl rt::Resource for IcaDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1,8:14.1";
 }
 impl IcaDevice {
     /// `GET /nitro/v2/config/ica_device`
@@ -13549,7 +13477,6 @@ impl rt::Resource for IcaDeviceActive {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1,9:14.1";
 }
 impl IcaDeviceActive {
     /// `GET /nitro/v2/config/ica_device_active`
@@ -13678,7 +13605,6 @@ impl rt::Resource for IcaDeviceSessionHopDetail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,4:14.1";
 }
 impl IcaDeviceSessionHopDetail {
     /// `GET /nitro/v2/config/ica_device_session_hop_detail`
@@ -14063,7 +13989,6 @@ impl rt::Resource for IcaDeviceSkipFlowDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,15:14.1,16:14.1,17:14.1,23:14.1";
 }
 impl IcaDeviceSkipFlowDetails {
     /// `GET /nitro/v2/config/ica_device_skip_flow_details`
@@ -14200,7 +14125,6 @@ impl rt::Resource for IcaEdt {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl IcaEdt {
     /// `GET /nitro/v2/config/ica_edt`
@@ -14579,7 +14503,6 @@ impl rt::Resource for IcaServerSessionHopDetail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:14.1,8:14.1";
 }
 impl IcaServerSessionHopDetail {
     /// `GET /nitro/v2/config/ica_server_session_hop_detail`
@@ -15036,7 +14959,6 @@ impl rt::Resource for IcaSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1,26:14.1,30:14.1,31:14.1,32:14.1,56:14.1";
 }
 impl IcaSession {
     /// `GET /nitro/v2/config/ica_session`
@@ -15149,7 +15071,6 @@ impl rt::Resource for IcaSessionHopDetail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,5:14.1";
 }
 impl IcaSessionHopDetail {
     /// `GET /nitro/v2/config/ica_session_hop_detail`
@@ -15597,7 +15518,6 @@ impl rt::Resource for IcaSessionInactive {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1,26:14.1,30:14.1,31:14.1,32:14.1,54:14.1";
 }
 impl IcaSessionInactive {
     /// `GET /nitro/v2/config/ica_session_inactive`
@@ -15675,7 +15595,6 @@ impl rt::Resource for IcaSessionTimeout {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl IcaSessionTimeout {
     /// `GET /nitro/v2/config/ica_session_timeout`
@@ -15959,7 +15878,6 @@ impl rt::Resource for IcaUser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "16:14.1,17:14.1,18:14.1,20:14.1";
 }
 impl IcaUser {
     /// `GET /nitro/v2/config/ica_user`
@@ -16158,7 +16076,6 @@ impl rt::Resource for IcaUserSessionHopDetail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,15:14.1,16:14.1";
 }
 impl IcaUserSessionHopDetail {
     /// `GET /nitro/v2/config/ica_user_session_hop_detail`
@@ -16397,7 +16314,6 @@ impl rt::Resource for IcaUserTimeline {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "12:14.1,13:14.1,14:14.1,15:14.1,22:14.1";
 }
 impl IcaUserTimeline {
     /// `GET /nitro/v2/config/ica_user_timeline`
@@ -16660,7 +16576,6 @@ impl rt::Resource for InactiveIcaSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,12:14.1,13:14.1,14:14.1,15:14.1,17:14.1,23:14.1";
 }
 impl InactiveIcaSession {
     /// `GET /nitro/v2/config/inactive_ica_session`
@@ -16831,7 +16746,6 @@ impl rt::Resource for InsightThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "8:14.1,12:14.1,18:14.1,19:14.1";
 }
 impl InsightThreshold {
     /// `POST /nitro/v2/config/insight_threshold`
@@ -16952,7 +16866,6 @@ impl rt::Resource for LogDatarecord {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl LogDatarecord {
     /// `POST /nitro/v2/config/log_datarecord`
@@ -17056,7 +16969,6 @@ impl rt::Resource for ModelSettingsInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ModelSettingsInfo {
     /// `GET /nitro/v2/config/model_settings_info/{id}`
@@ -17314,7 +17226,6 @@ impl rt::Resource for NativeViolation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `ns_app_config_group` of ADM group `analytics`.
 ///
@@ -17396,7 +17307,6 @@ impl rt::Resource for NsAppConfigGroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsAppConfigGroup {
     /// `GET /nitro/v2/config/ns_app_config_group`
@@ -17507,7 +17417,6 @@ impl rt::Resource for NssslvserverAplusCommands {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NssslvserverAplusCommands {
     /// `GET /nitro/v2/config/nssslvserver_aplus_commands`
@@ -17616,7 +17525,6 @@ impl rt::Resource for NssslvserverRating {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NssslvserverRating {
     /// `GET /nitro/v2/config/nssslvserver_rating`
@@ -17738,7 +17646,6 @@ impl rt::Resource for NssslvserverRatingDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NssslvserverRatingDetails {
     /// `GET /nitro/v2/config/nssslvserver_rating_details`
@@ -17854,7 +17761,6 @@ impl rt::Resource for NssslvserverRatingJobMapping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NssslvserverRatingJobMapping {
     /// `GET /nitro/v2/config/nssslvserver_rating_job_mapping`
@@ -17965,7 +17871,6 @@ impl rt::Resource for NssslvserverRevertCommands {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NssslvserverRevertCommands {
     /// `GET /nitro/v2/config/nssslvserver_revert_commands`
@@ -18245,7 +18150,6 @@ impl rt::Resource for OperatingSystem {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,7:14.1,8:14.1,9:14.1,12:14.1,13:14.1,26:14.1,35:14.1,36:14.1,37:14.1";
 }
 impl OperatingSystem {
     /// `GET /nitro/v2/config/operating_system`
@@ -18361,7 +18265,6 @@ impl rt::Resource for PolicyApplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PolicyApplication {
     /// `GET /nitro/v2/config/policy_application`
@@ -18482,7 +18385,6 @@ impl rt::Resource for PredictionBand {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `profile_safety_config` of ADM group `analytics`.
 ///
@@ -18599,7 +18501,6 @@ impl rt::Resource for ProfileSafetyConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `profile_safety_data` of ADM group `analytics`.
 ///
@@ -18721,7 +18622,6 @@ impl rt::Resource for ProfileSafetyData {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `protection_info` of ADM group `analytics`.
 ///
@@ -18824,7 +18724,6 @@ impl rt::Resource for ProtectionInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ProtectionInfo {
     /// `DELETE /nitro/v2/config/protection_info/{id}`
@@ -19193,7 +19092,6 @@ impl rt::Resource for RelatedDesktopSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1,19:14.1,21:14.1,23:14.1";
 }
 impl RelatedDesktopSession {
     /// `GET /nitro/v2/config/related_desktop_session`
@@ -19577,7 +19475,6 @@ impl rt::Resource for RelatedIcaSession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "5:14.1,21:14.1,24:14.1,25:14.1,26:14.1,43:14.1";
 }
 impl RelatedIcaSession {
     /// `GET /nitro/v2/config/related_ica_session`
@@ -19693,7 +19590,6 @@ impl rt::Resource for ResponderPolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ResponderPolicy {
     /// `GET /nitro/v2/config/responder_policy`
@@ -19809,7 +19705,6 @@ impl rt::Resource for RewritePolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl RewritePolicy {
     /// `GET /nitro/v2/config/rewrite_policy`
@@ -20305,7 +20200,6 @@ impl rt::Resource for Server {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,6:14.1,7:14.1,8:14.1,9:14.1,12:14.1,13:14.1,24:14.1,25:14.1,29:14.1,30:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl Server {
     /// `GET /nitro/v2/config/server`
@@ -20502,7 +20396,6 @@ impl rt::Resource for ServiceGraphGeo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ServiceGraphGeo {
     /// `GET /nitro/v2/config/service_graph_geo`
@@ -20850,7 +20743,6 @@ impl rt::Resource for SiAppSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "15:14.1,19:14.1";
 }
 impl SiAppSummary {
     /// `GET /nitro/v2/config/si_app_summary`
@@ -20998,7 +20890,6 @@ impl rt::Resource for SiAppUnit {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "13:14.1";
 }
 impl SiAppUnit {
     /// `GET /nitro/v2/config/si_app_unit`
@@ -21101,7 +20992,6 @@ impl rt::Resource for SiAttackCategory {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl SiAttackCategory {
     /// `GET /nitro/v2/config/si_attack_category`
@@ -21444,7 +21334,6 @@ impl rt::Resource for SiGeoLocation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "17:14.1";
 }
 impl SiGeoLocation {
     /// `GET /nitro/v2/config/si_geo_location`
@@ -21587,7 +21476,6 @@ impl rt::Resource for SiIpReputation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "10:14.1";
 }
 impl SiIpReputation {
     /// `GET /nitro/v2/config/si_ip_reputation`
@@ -21707,7 +21595,6 @@ impl rt::Resource for SiLogExpression {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,5:14.1,6:14.1,8:14.1";
 }
 impl SiLogExpression {
     /// `GET /nitro/v2/config/si_log_expression`
@@ -21815,7 +21702,6 @@ impl rt::Resource for SiSafetyAppFirewall {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1";
 }
 impl SiSafetyAppFirewall {
     /// `GET /nitro/v2/config/si_safety_app_firewall`
@@ -21928,7 +21814,6 @@ impl rt::Resource for SiSafetyOverview {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "5:14.1";
 }
 impl SiSafetyOverview {
     /// `GET /nitro/v2/config/si_safety_overview`
@@ -22081,7 +21966,6 @@ impl rt::Resource for SiSafetySecurityCheck {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "15:14.1";
 }
 impl SiSafetySecurityCheck {
     /// `GET /nitro/v2/config/si_safety_security_check`
@@ -22259,7 +22143,6 @@ impl rt::Resource for SiSafetySignature {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl SiSafetySignature {
     /// `GET /nitro/v2/config/si_safety_signature`
@@ -22382,7 +22265,6 @@ impl rt::Resource for SiSafetySystemSecurity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl SiSafetySystemSecurity {
     /// `GET /nitro/v2/config/si_safety_system_security`
@@ -22510,7 +22392,6 @@ impl rt::Resource for SiSecurityOverview {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl SiSecurityOverview {
     /// `GET /nitro/v2/config/si_security_overview`
@@ -22658,7 +22539,6 @@ impl rt::Resource for SiSecurityViolation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl SiSecurityViolation {
     /// `GET /nitro/v2/config/si_security_violation`
@@ -22806,7 +22686,6 @@ impl rt::Resource for SiSigViolation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl SiSigViolation {
     /// `GET /nitro/v2/config/si_sig_violation`
@@ -22909,7 +22788,6 @@ impl rt::Resource for SiTcpCounter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl SiTcpCounter {
     /// `GET /nitro/v2/config/si_tcp_counter`
@@ -23012,7 +22890,6 @@ impl rt::Resource for SiViolationAction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl SiViolationAction {
     /// `GET /nitro/v2/config/si_violation_action`
@@ -23115,7 +22992,6 @@ impl rt::Resource for SiViolationSeverity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl SiViolationSeverity {
     /// `GET /nitro/v2/config/si_violation_severity`
@@ -23197,7 +23073,6 @@ impl rt::Resource for SslAplusConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslAplusConfig {
     /// `PUT /nitro/v2/config/ssl_aplus_config`
@@ -23279,7 +23154,6 @@ impl rt::Resource for SslAplusConfigBatch {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslAplusConfigBatch {
     /// `PUT /nitro/v2/config/ssl_aplus_config_batch`
@@ -23400,7 +23274,6 @@ impl rt::Resource for SslCertificate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1";
 }
 impl SslCertificate {
     /// `GET /nitro/v2/config/ssl_certificate`
@@ -23514,7 +23387,6 @@ impl rt::Resource for SslCipher {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,6:14.1";
 }
 impl SslCipher {
     /// `GET /nitro/v2/config/ssl_cipher`
@@ -23635,7 +23507,6 @@ impl rt::Resource for SslCipherNegotiated {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,4:14.1,5:14.1,7:14.1";
 }
 impl SslCipherNegotiated {
     /// `GET /nitro/v2/config/ssl_cipher_negotiated`
@@ -23749,7 +23620,6 @@ impl rt::Resource for SslFailure {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,6:14.1";
 }
 impl SslFailure {
     /// `GET /nitro/v2/config/ssl_failure`
@@ -23870,7 +23740,6 @@ impl rt::Resource for SslFailureBackend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1";
 }
 impl SslFailureBackend {
     /// `GET /nitro/v2/config/ssl_failure_backend`
@@ -24000,7 +23869,6 @@ impl rt::Resource for SslFailureBackendCipherMismatch {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslFailureBackendCipherMismatch {
     /// `GET /nitro/v2/config/ssl_failure_backend_cipher_mismatch`
@@ -24130,7 +23998,6 @@ impl rt::Resource for SslFailureBackendCipherUnsupported {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslFailureBackendCipherUnsupported {
     /// `GET /nitro/v2/config/ssl_failure_backend_cipher_unsupported`
@@ -24251,7 +24118,6 @@ impl rt::Resource for SslFailureFrontend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1";
 }
 impl SslFailureFrontend {
     /// `GET /nitro/v2/config/ssl_failure_frontend`
@@ -24381,7 +24247,6 @@ impl rt::Resource for SslFailureFrontendCipherMismatch {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslFailureFrontendCipherMismatch {
     /// `GET /nitro/v2/config/ssl_failure_frontend_cipher_mismatch`
@@ -24511,7 +24376,6 @@ impl rt::Resource for SslFailureFrontendCipherUnsupported {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SslFailureFrontendCipherUnsupported {
     /// `GET /nitro/v2/config/ssl_failure_frontend_cipher_unsupported`
@@ -24632,7 +24496,6 @@ impl rt::Resource for SslKeyStrength {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1";
 }
 impl SslKeyStrength {
     /// `GET /nitro/v2/config/ssl_key_strength`
@@ -24753,7 +24616,6 @@ impl rt::Resource for SslProtocol {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1";
 }
 impl SslProtocol {
     /// `GET /nitro/v2/config/ssl_protocol`
@@ -24949,7 +24811,6 @@ impl rt::Resource for SystemSafetyConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `threshold` of ADM group `analytics`.
 ///
@@ -25109,7 +24970,6 @@ impl rt::Resource for Threshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "8:14.1,12:14.1,17:14.1,18:14.1";
 }
 impl Threshold {
     /// `POST /nitro/v2/config/threshold`
@@ -25896,7 +25756,6 @@ impl rt::Resource for ToggleMonitorMode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ToggleMonitorMode {
     /// `PUT /nitro/v2/config/toggle_monitor_mode`
@@ -26040,7 +25899,6 @@ impl rt::Resource for TransactionDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `uber_dashboard_config` of ADM group `analytics`.
 ///
@@ -26121,7 +25979,6 @@ impl rt::Resource for UberDashboardConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UberDashboardConfig {
     /// `GET /nitro/v2/config/uber_dashboard_config`
@@ -26261,7 +26118,6 @@ impl rt::Resource for UnifiedAppsecProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UnifiedAppsecProfile {
     /// `POST /nitro/v2/config/unified_appsec_profile`
@@ -26599,7 +26455,6 @@ impl rt::Resource for Uri {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,7:14.1,8:14.1,9:14.1,11:14.1,14:14.1,15:14.1,26:14.1,30:14.1,40:14.1,41:14.1";
 }
 impl Uri {
     /// `GET /nitro/v2/config/uri`
@@ -26808,7 +26663,6 @@ impl rt::Resource for UriDom {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:14.1,5:14.1,6:14.1,8:14.1,9:14.1,14:14.1,20:14.1,23:14.1";
 }
 impl UriDom {
     /// `GET /nitro/v2/config/uri_dom`
@@ -27088,7 +26942,6 @@ impl rt::Resource for UserAgent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,7:14.1,8:14.1,9:14.1,12:14.1,13:14.1,23:14.1,27:14.1,36:14.1,37:14.1";
 }
 impl UserAgent {
     /// `GET /nitro/v2/config/user_agent`
@@ -27253,7 +27106,6 @@ impl rt::Resource for UseragentAttr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UseragentAttr {
     /// `GET /nitro/v2/config/useragent_attr`
@@ -27452,7 +27304,6 @@ impl rt::Resource for VpnActiveSessions {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,4:14.1,5:14.1,6:14.1,7:14.1,9:14.1,11:14.1,19:14.1,20:14.1";
 }
 impl VpnActiveSessions {
     /// `GET /nitro/v2/config/vpn_active_sessions`
@@ -27593,7 +27444,6 @@ impl rt::Resource for VpnAppInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1,7:14.1,8:14.1";
 }
 impl VpnAppInfo {
     /// `GET /nitro/v2/config/vpn_app_info`
@@ -27904,7 +27754,6 @@ impl rt::Resource for VpnErrorDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1,5:14.1,6:14.1,10:14.1,20:14.1";
 }
 impl VpnErrorDetails {
     /// `GET /nitro/v2/config/vpn_error_details`
@@ -28479,7 +28328,6 @@ impl rt::Resource for VpnUser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,8:14.1,10:14.1,13:14.1";
 }
 impl VpnUser {
     /// `GET /nitro/v2/config/vpn_user`
@@ -28597,7 +28445,6 @@ impl rt::Resource for VpnUserInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl VpnUserInfo {
     /// `GET /nitro/v2/config/vpn_user_info`
@@ -28758,7 +28605,6 @@ impl rt::Resource for WafClientDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `waf_profile_devices` of ADM group `analytics`.
 ///
@@ -28862,7 +28708,6 @@ impl rt::Resource for WafProfileDevices {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl WafProfileDevices {
     /// `GET /nitro/v2/config/waf_profile_devices/{id}`
@@ -29004,7 +28849,6 @@ impl rt::Resource for WafSecuritySettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl WafSecuritySettings {
     /// `GET /nitro/v2/config/waf_security_settings/{id}`
@@ -29324,7 +29168,6 @@ impl rt::Resource for WafViolation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `waf_violation_summary` of ADM group `analytics`.
 ///
@@ -29416,7 +29259,6 @@ impl rt::Resource for WafViolationSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `web_detail_data_collection_config` of ADM group `analytics`.
 ///
@@ -29817,7 +29659,6 @@ impl rt::Resource for WebSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl WebSummary {
     /// `GET /nitro/v2/config/web_summary`

@@ -179,7 +179,6 @@ impl rt::Resource for AaIndDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaIndDetailsL2 {
     /// `GET /nitro/v2/config/aa_ind_details_l2`
@@ -389,7 +388,6 @@ impl rt::Resource for AdcApplicationSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcApplicationSummary {
     /// `GET /nitro/v2/config/adc_application_summary`
@@ -488,7 +486,6 @@ impl rt::Resource for AdcWafBotProfileConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcWafBotProfileConfig {
     /// `POST /nitro/v2/config/adc_waf_bot_profile_config`
@@ -690,7 +687,6 @@ impl rt::Resource for AnomalyDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AnomalyDetails {
     /// `GET /nitro/v2/config/anomaly_details`
@@ -804,7 +800,6 @@ impl rt::Resource for AnomalyEvents {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AnomalyEvents {
     /// `GET /nitro/v2/config/anomaly_events`
@@ -899,7 +894,6 @@ impl rt::Resource for AnomalySummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AnomalySummary {
     /// `GET /nitro/v2/config/anomaly_summary`
@@ -1163,7 +1157,6 @@ impl rt::Resource for AppFilter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppFilter {
     /// `POST /nitro/v2/config/app_filter`
@@ -1468,7 +1461,6 @@ impl rt::Resource for AppServiceGraphNodeEdges {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppServiceGraphNodeEdges {
     /// `GET /nitro/v2/config/app_service_graph_node_edges`
@@ -1710,7 +1702,6 @@ impl rt::Resource for AppSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,8:14.1,9:14.1,13:14.1,14:14.1,19:14.1,23:14.1,32:14.1";
 }
 impl AppSummary {
     /// `GET /nitro/v2/config/app_summary`
@@ -2021,7 +2012,6 @@ impl rt::Resource for AppdashboardAppSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppdashboardAppSummary {
     /// `GET /nitro/v2/config/appdashboard_app_summary`
@@ -2096,7 +2086,6 @@ impl rt::Resource for AppdashboardAppcategorySummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_appscore_summary` of ADM group `applications`.
 ///
@@ -2165,7 +2154,6 @@ impl rt::Resource for AppdashboardAppscoreSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_apptype_summary` of ADM group `applications`.
 ///
@@ -2234,7 +2222,6 @@ impl rt::Resource for AppdashboardApptypeSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_client_connection_summary` of ADM group `applications`.
 ///
@@ -2311,7 +2298,6 @@ impl rt::Resource for AppdashboardClientConnectionSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_issue_summary` of ADM group `applications`.
 ///
@@ -2382,7 +2368,6 @@ impl rt::Resource for AppdashboardIssueSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_lb_health_summary` of ADM group `applications`.
 ///
@@ -2459,7 +2444,6 @@ impl rt::Resource for AppdashboardLbHealthSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_packet_rcv_summary` of ADM group `applications`.
 ///
@@ -2536,7 +2520,6 @@ impl rt::Resource for AppdashboardPacketRcvSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_packet_sent_summary` of ADM group `applications`.
 ///
@@ -2613,7 +2596,6 @@ impl rt::Resource for AppdashboardPacketSentSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_responsetime_summary` of ADM group `applications`.
 ///
@@ -2690,7 +2672,6 @@ impl rt::Resource for AppdashboardResponsetimeSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_server_connection_summary` of ADM group `applications`.
 ///
@@ -2767,7 +2748,6 @@ impl rt::Resource for AppdashboardServerConnectionSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_sslrating_summary` of ADM group `applications`.
 ///
@@ -2836,7 +2816,6 @@ impl rt::Resource for AppdashboardSslratingSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_state_summary` of ADM group `applications`.
 ///
@@ -2905,7 +2884,6 @@ impl rt::Resource for AppdashboardStateSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_throughput_summary` of ADM group `applications`.
 ///
@@ -2982,7 +2960,6 @@ impl rt::Resource for AppdashboardThroughputSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_total_request_summary` of ADM group `applications`.
 ///
@@ -3059,7 +3036,6 @@ impl rt::Resource for AppdashboardTotalRequestSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `appdashboard_volume_summary` of ADM group `applications`.
 ///
@@ -3136,7 +3112,6 @@ impl rt::Resource for AppdashboardVolumeSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `application` of ADM group `applications`.
 ///
@@ -3401,7 +3376,6 @@ impl rt::Resource for Application {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1,14:14.1,26:14.1,28:14.1,29:14.1,30:14.1,31:14.1,37:14.1,38:14.1,39:14.1,40:14.1";
 }
 impl Application {
     /// `POST /nitro/v2/config/application`
@@ -3544,7 +3518,6 @@ impl rt::Resource for AppscoreFactor {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppscoreFactor {
     /// `GET /nitro/v2/config/appscore_factor/{id}`
@@ -3711,7 +3684,6 @@ impl rt::Resource for AppscoreThresholdConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "7:14.1,15:14.1";
 }
 impl AppscoreThresholdConfig {
     /// `POST /nitro/v2/config/appscore_threshold_config`
@@ -3999,7 +3971,6 @@ impl rt::Resource for GlobalServiceGraphConfigMapping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GlobalServiceGraphConfigMapping {
     /// `GET /nitro/v2/config/global_service_graph_config_mapping`
@@ -4091,7 +4062,6 @@ impl rt::Resource for GlobalServiceGraphNodeEdges {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GlobalServiceGraphNodeEdges {
     /// `GET /nitro/v2/config/global_service_graph_node_edges`
@@ -4175,7 +4145,6 @@ impl rt::Resource for JobTrigger {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl JobTrigger {
     /// `POST /nitro/v2/config/job_trigger?action=post`
@@ -4291,7 +4260,6 @@ impl rt::Resource for LeanData {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LeanData {
     /// `GET /nitro/v2/config/lean_data`
@@ -4528,7 +4496,6 @@ impl rt::Resource for SecurityAppDashboardDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "28:14.1";
 }
 impl SecurityAppDashboardDetails {
     /// `GET /nitro/v2/config/security_app_dashboard_details`
@@ -5138,7 +5105,6 @@ impl rt::Resource for SwgTransDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,7:14.1,15:14.1,16:14.1,17:14.1,19:14.1,21:14.1,22:14.1,24:14.1,28:14.1,29:14.1,30:14.1,31:14.1,32:14.1,33:14.1,34:14.1,36:14.1,37:14.1,38:14.1,40:14.1,41:14.1";
 }
 impl SwgTransDetails {
     /// `GET /nitro/v2/config/swg_trans_details`
@@ -5417,7 +5383,6 @@ impl rt::Resource for SwgUserDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,10:14.1,18:14.1,19:14.1,24:14.1,25:14.1,26:14.1,27:14.1,28:14.1,36:14.1";
 }
 impl SwgUserDetails {
     /// `GET /nitro/v2/config/swg_user_details`
@@ -5664,7 +5629,6 @@ impl rt::Resource for UserFilterPreference {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["username"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UserFilterPreference {
     /// `GET /nitro/v2/config/user_filter_preference/{username}`

@@ -737,7 +737,6 @@ impl rt::Resource for NsConfigAuditSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl NsConfigAuditSettings {
     /// `GET /nitro/v2/config/ns_config_audit_settings/{id}`
@@ -876,7 +875,6 @@ impl rt::Resource for NsConfigDiff {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl NsConfigDiff {
     /// `POST /nitro/v2/config/ns_config_diff?action=diff_table`
@@ -1077,7 +1075,6 @@ impl rt::Resource for NsConfigtemplate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "6:14.1,9:14.1,16:14.1,17:14.1,18:14.1";
 }
 impl NsConfigtemplate {
     /// `POST /nitro/v2/config/ns_configtemplate`
@@ -1413,7 +1410,6 @@ impl rt::Resource for NsFilediff {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsFilediff {
     /// `GET /nitro/v2/config/ns_filediff`
@@ -1487,7 +1483,6 @@ impl rt::Resource for NsFilediffSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsFilediffSettings {
     /// `GET /nitro/v2/config/ns_filediff_settings`

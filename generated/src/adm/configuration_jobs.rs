@@ -112,7 +112,6 @@ impl rt::Resource for ConfigCommand {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "9:14.1";
 }
 impl ConfigCommand {
     /// `POST /nitro/v2/config/config_command`
@@ -389,7 +388,6 @@ impl rt::Resource for ConfigJob {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,8:14.1,10:14.1,11:14.1,17:14.1,18:14.1,30:14.1";
 }
 impl ConfigJob {
     /// `POST /nitro/v2/config/config_job`
@@ -734,7 +732,6 @@ impl rt::Resource for ConfigJobDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,11:14.1,13:14.1,14:14.1,21:14.1,22:14.1,34:14.1";
 }
 impl ConfigJobDetails {
     /// `GET /nitro/v2/config/config_job_details`
@@ -895,7 +892,6 @@ impl rt::Resource for ConfigTemplateTemp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ConfigTemplateTemp {
     /// `POST /nitro/v2/config/config_template_temp`
@@ -1084,7 +1080,6 @@ impl rt::Resource for ConfigVariable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "11:14.1";
 }
 impl ConfigVariable {
     /// `POST /nitro/v2/config/config_variable`
@@ -1341,7 +1336,6 @@ impl rt::Resource for DeviceValuesMap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "6:14.1";
 }
 /// NITRO config resource `job_execution_profile` of ADM group `configuration_jobs`.
 ///
@@ -1655,7 +1649,6 @@ impl rt::Resource for MaintenanceJob {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1,3:14.1,4:14.1,7:14.1,8:14.1,16:14.1,22:14.1";
 }
 impl MaintenanceJob {
     /// `POST /nitro/v2/config/maintenance_job`
@@ -1814,7 +1807,6 @@ impl rt::Resource for VariableValues {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "11:14.1";
 }
 impl VariableValues {
     /// `GET /nitro/v2/config/variable_values`

@@ -109,7 +109,6 @@ impl rt::Resource for AcmeAccessParameters {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `acme_ca_config` of ADM group `device_ssl_certificates`.
 ///
@@ -269,7 +268,6 @@ impl rt::Resource for AcmeCaConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AcmeCaConfig {
     /// `POST /nitro/v2/config/acme_ca_config`
@@ -452,7 +450,6 @@ impl rt::Resource for AcmeCertRenewalHistory {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AcmeCertRenewalHistory {
     /// `GET /nitro/v2/config/acme_cert_renewal_history/{id}`
@@ -598,7 +595,6 @@ impl rt::Resource for AcmeCsrCertIssue {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AcmeCsrCertIssue {
     /// `POST /nitro/v2/config/acme_csr_cert_issue`
@@ -691,7 +687,6 @@ impl rt::Resource for AcmeDnsCertMap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `acme_dns_provider_config` of ADM group `device_ssl_certificates`.
 ///
@@ -835,7 +830,6 @@ impl rt::Resource for AcmeDnsProviderConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AcmeDnsProviderConfig {
     /// `DELETE /nitro/v2/config/acme_dns_provider_config/{id}`
@@ -964,7 +958,6 @@ impl rt::Resource for CertPrecheckResult {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertPrecheckResult {
     /// `GET /nitro/v2/config/cert_precheck_result`
@@ -1388,7 +1381,6 @@ impl rt::Resource for CertStore {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertStore {
     /// `POST /nitro/v2/config/cert_store`
@@ -1557,7 +1549,6 @@ impl rt::Resource for CertStoreData {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `cert_store_list` of ADM group `device_ssl_certificates`.
 ///
@@ -1646,7 +1637,6 @@ impl rt::Resource for CertStoreList {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `cert_store_mapping` of ADM group `device_ssl_certificates`.
 ///
@@ -1783,7 +1773,6 @@ impl rt::Resource for CertStoreMapping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertStoreMapping {
     /// `POST /nitro/v2/config/cert_store_mapping`
@@ -1928,7 +1917,6 @@ impl rt::Resource for CertStoreSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertStoreSummary {
     /// `GET /nitro/v2/config/cert_store_summary`
@@ -2085,7 +2073,6 @@ impl rt::Resource for CertificateAuthorityManagement {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertificateAuthorityManagement {
     /// `POST /nitro/v2/config/certificate_authority_management`
@@ -2360,7 +2347,6 @@ impl rt::Resource for CertificatePolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CertificatePolicy {
     /// `GET /nitro/v2/config/certificate_policy`
@@ -2466,7 +2452,6 @@ impl rt::Resource for CertkeyChainLink {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `ns_ssl_cert` of ADM group `device_ssl_certificates`.
 ///
@@ -2946,7 +2931,6 @@ impl rt::Resource for NsSslCertkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:14.1,5:14.1,8:14.1,9:14.1,10:14.1,11:14.1,12:14.1,13:14.1,18:14.1,19:14.1,23:14.1,24:14.1,26:14.1,30:14.1,32:14.1,33:14.1,34:14.1,47:14.1";
 }
 impl NsSslCertkey {
     /// `POST /nitro/v2/config/ns_ssl_certkey`
@@ -3146,7 +3130,6 @@ impl rt::Resource for NsSslCertkeyPolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1";
 }
 impl NsSslCertkeyPolicy {
     /// `GET /nitro/v2/config/ns_ssl_certkey_policy`
@@ -3457,7 +3440,6 @@ impl rt::Resource for NsSslCsr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,13:14.1,14:14.1,15:14.1,16:14.1,19:14.1,21:14.1,23:14.1,26:14.1";
 }
 impl NsSslCsr {
     /// `POST /nitro/v2/config/ns_ssl_csr`
@@ -3652,7 +3634,6 @@ impl rt::Resource for NsSslFiles {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslFiles {
     /// `DELETE /nitro/v2/config/ns_ssl_files/{id}`
@@ -3805,7 +3786,6 @@ impl rt::Resource for NsSslKey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,9:14.1";
 }
 impl NsSslKey {
     /// `DELETE /nitro/v2/config/ns_ssl_key/{file_name}`
@@ -3956,7 +3936,6 @@ impl rt::Resource for NsSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `ssl_cert_threshold` of ADM group `device_ssl_certificates`.
 ///
@@ -4140,7 +4119,6 @@ impl rt::Resource for SslCertThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "14:14.1,18:14.1,23:14.1,24:14.1";
 }
 impl SslCertThreshold {
     /// `GET /nitro/v2/config/ssl_cert_threshold/{id}`
@@ -4381,7 +4359,6 @@ impl rt::Resource for ZeroTouchCerts {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ZeroTouchCerts {
     /// `POST /nitro/v2/config/zero_touch_certs`

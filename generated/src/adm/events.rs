@@ -433,7 +433,6 @@ impl rt::Resource for DeviceEventSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl DeviceEventSummary {
     /// `GET /nitro/v2/config/device_event_summary/{id}`
@@ -1020,7 +1019,6 @@ impl rt::Resource for EventFilter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1";
 }
 impl EventFilter {
     /// `POST /nitro/v2/config/event_filter`
@@ -2483,7 +2481,6 @@ impl rt::Resource for NsEvent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "11:14.1";
 }
 impl NsEvent {
     /// `GET /nitro/v2/config/ns_event/{id}`
@@ -2727,7 +2724,6 @@ impl rt::Resource for NsEventArchive {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsEventArchive {
     /// `GET /nitro/v2/config/ns_event_archive/{id}`

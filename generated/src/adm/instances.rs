@@ -72,7 +72,6 @@ impl rt::Resource for AdcDiskSpace {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcDiskSpace {
     /// `GET /nitro/v2/config/adc_disk_space`
@@ -225,7 +224,6 @@ impl rt::Resource for AdcDiskSpaceDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcDiskSpaceDetails {
     /// `GET /nitro/v2/config/adc_disk_space_details`
@@ -342,7 +340,6 @@ impl rt::Resource for AdcParams {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcParams {
     /// `POST /nitro/v2/config/adc_params`
@@ -552,7 +549,6 @@ impl rt::Resource for AdcUpdateAppflowInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcUpdateAppflowInfo {
     /// `GET /nitro/v2/config/adc_update_appflow_info`
@@ -656,7 +652,6 @@ impl rt::Resource for AdcVserverAppflowConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcVserverAppflowConfig {
     /// `POST /nitro/v2/config/adc_vserver_appflow_config`
@@ -809,7 +804,6 @@ impl rt::Resource for AdcVserverAppflowInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcVserverAppflowInfo {
     /// `POST /nitro/v2/config/adc_vserver_appflow_info`
@@ -928,7 +922,6 @@ impl rt::Resource for AdcWafBotVserverInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcWafBotVserverInfo {
     /// `POST /nitro/v2/config/adc_waf_bot_vserver_info`
@@ -1046,7 +1039,6 @@ impl rt::Resource for AnalyticsFeatureSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AnalyticsFeatureSummary {
     /// `GET /nitro/v2/config/analytics_feature_summary`
@@ -1190,7 +1182,6 @@ impl rt::Resource for AutoscaleActivityStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscaleActivityStatus {
     /// `GET /nitro/v2/config/autoscale_activity_status/{id}`
@@ -1316,7 +1307,6 @@ impl rt::Resource for AutoscaleFaultyNode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscaleFaultyNode {
     /// `GET /nitro/v2/config/autoscale_faulty_node`
@@ -1594,7 +1584,6 @@ impl rt::Resource for Autoscalegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Autoscalegroup {
     /// `POST /nitro/v2/config/autoscalegroup`
@@ -1918,7 +1907,6 @@ impl rt::Resource for AutoscalegroupConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscalegroupConfig {
     /// `POST /nitro/v2/config/autoscalegroup_config`
@@ -2083,7 +2071,6 @@ impl rt::Resource for AutoscalegroupFrontend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscalegroupFrontend {
     /// `POST /nitro/v2/config/autoscalegroup_frontend`
@@ -2316,7 +2303,6 @@ impl rt::Resource for AutoscalegroupProfileMap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscalegroupProfileMap {
     /// `POST /nitro/v2/config/autoscalegroup_profile_map`
@@ -2468,7 +2454,6 @@ impl rt::Resource for AutoscalegroupUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AutoscalegroupUpgrade {
     /// `GET /nitro/v2/config/autoscalegroup_upgrade`
@@ -2733,7 +2718,6 @@ impl rt::Resource for BlxDeviceProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BlxDeviceProfile {
     /// `POST /nitro/v2/config/blx_device_profile`
@@ -2959,7 +2943,6 @@ impl rt::Resource for BulkConfigureAnalytics {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BulkConfigureAnalytics {
     /// `POST /nitro/v2/config/bulk_configure_analytics`
@@ -3083,7 +3066,6 @@ impl rt::Resource for CcLasPollInterval {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CcLasPollInterval {
     /// `GET /nitro/v2/config/cc_las_poll_interval/{id}`
@@ -3684,7 +3666,6 @@ impl rt::Resource for DeviceLicenseInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1,9:14.1,12:14.1,13:14.1,15:14.1";
 }
 impl DeviceLicenseInfo {
     /// `GET /nitro/v2/config/device_license_info`
@@ -3911,7 +3892,6 @@ impl rt::Resource for DeviceProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1,5:14.1,9:14.1,26:14.1";
 }
 impl DeviceProfile {
     /// `POST /nitro/v2/config/device_profile`
@@ -4052,7 +4032,6 @@ impl rt::Resource for DeviceRegistration {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl DeviceRegistration {
     /// `POST /nitro/v2/config/device_registration`
@@ -4432,7 +4411,6 @@ impl rt::Resource for GslbClusterGroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GslbClusterGroup {
     /// `POST /nitro/v2/config/gslb_cluster_group`
@@ -4556,7 +4534,6 @@ impl rt::Resource for GslbClusterNodes {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GslbClusterNodes {
     /// `POST /nitro/v2/config/gslb_cluster_nodes`
@@ -5402,7 +5379,6 @@ impl rt::Resource for HostDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "6:14.1,19:14.1,47:14.1,50:14.1,57:14.1,61:14.1,66:14.1,68:14.1,70:14.1,72:14.1,74:14.1,75:14.1,80:14.1,81:14.1,97:14.1,98:14.1,102:14.1,132:14.1,135:14.1";
 }
 impl HostDevice {
     /// `GET /nitro/v2/config/host_device/{id}`
@@ -5507,7 +5483,6 @@ impl rt::Resource for Image {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1";
 }
 /// NITRO config resource `instance_score` of ADM group `instances`.
 ///
@@ -6320,7 +6295,6 @@ impl rt::Resource for InstanceScore {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl InstanceScore {
     /// `GET /nitro/v2/config/instance_score`
@@ -6422,7 +6396,6 @@ impl rt::Resource for InstanceScoreNotification {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl InstanceScoreNotification {
     /// `GET /nitro/v2/config/instance_score_notification/{id}`
@@ -6526,7 +6499,6 @@ impl rt::Resource for InstanceScoreSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl InstanceScoreSettings {
     /// `GET /nitro/v2/config/instance_score_settings`
@@ -6645,7 +6617,6 @@ impl rt::Resource for InstanceScoreThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl InstanceScoreThreshold {
     /// `GET /nitro/v2/config/instance_score_threshold`
@@ -7057,7 +7028,6 @@ impl rt::Resource for LasLicenseDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LasLicenseDevice {
     /// `GET /nitro/v2/config/las_license_device/{id}`
@@ -7161,7 +7131,6 @@ impl rt::Resource for LasSignedIdentity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LasSignedIdentity {
     /// `GET /nitro/v2/config/las_signed_identity/{id}`
@@ -7883,7 +7852,6 @@ impl rt::Resource for ManagedDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:14.1,16:14.1,40:14.1,43:14.1,50:14.1,54:14.1,59:14.1,61:14.1,63:14.1,65:14.1,67:14.1,68:14.1,73:14.1,74:14.1,85:14.1,86:14.1,90:14.1,115:14.1,117:14.1";
 }
 impl ManagedDevice {
     /// `POST /nitro/v2/config/managed_device`
@@ -9231,7 +9199,6 @@ impl rt::Resource for Ns {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "5:14.1,8:14.1,24:14.1,65:14.1,69:14.1,77:14.1,81:14.1,86:14.1,88:14.1,92:14.1,94:14.1,95:14.1,97:14.1,98:14.1,101:14.1,103:14.1,104:14.1,109:14.1,110:14.1,114:14.1,120:14.1,121:14.1,131:14.1,143:14.1,144:14.1,149:14.1,180:14.1,183:14.1,196:14.1";
 }
 impl Ns {
     /// `GET /nitro/v2/config/ns/{id}`
@@ -9653,7 +9620,6 @@ impl rt::Resource for NsApplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1,14:14.1,26:14.1,28:14.1,29:14.1,30:14.1,31:14.1,37:14.1,38:14.1,39:14.1,40:14.1";
 }
 impl NsApplication {
     /// `POST /nitro/v2/config/ns_application`
@@ -9996,7 +9962,6 @@ impl rt::Resource for NsCluster {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "11:14.1,28:14.1";
 }
 impl NsCluster {
     /// `GET /nitro/v2/config/ns_cluster`
@@ -10231,7 +10196,6 @@ impl rt::Resource for NsClusternode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "9:14.1";
 }
 impl NsClusternode {
     /// `GET /nitro/v2/config/ns_clusternode`
@@ -10614,7 +10578,6 @@ impl rt::Resource for NsDeviceProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1,5:14.1,9:14.1,26:14.1";
 }
 impl NsDeviceProfile {
     /// `POST /nitro/v2/config/ns_device_profile`
@@ -10841,7 +10804,6 @@ impl rt::Resource for NsEmonSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsEmonSettings {
     /// `GET /nitro/v2/config/ns_emon_settings/{id}`
@@ -11135,7 +11097,6 @@ impl rt::Resource for NsHapairTemplate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "14:14.1,19:14.1,20:14.1";
 }
 impl NsHapairTemplate {
     /// `GET /nitro/v2/config/ns_hapair_template`
@@ -11642,7 +11603,6 @@ impl rt::Resource for NsNetprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsNetprofile {
     /// `GET /nitro/v2/config/ns_netprofile`
@@ -11770,7 +11730,6 @@ impl rt::Resource for NsNetworkInterface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,6:14.1";
 }
 impl NsNetworkInterface {
     /// `GET /nitro/v2/config/ns_network_interface`
@@ -11910,7 +11869,6 @@ impl rt::Resource for NsNsAppflowcollector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsNsAppflowcollector {
     /// `GET /nitro/v2/config/ns_ns_appflowcollector`
@@ -12056,7 +12014,6 @@ impl rt::Resource for NsNsAppflowparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,7:14.1,9:14.1,12:14.1,14:14.1";
 }
 impl NsNsAppflowparam {
     /// `GET /nitro/v2/config/ns_ns_appflowparam`
@@ -12189,7 +12146,6 @@ impl rt::Resource for NsNsIp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,3:14.1,8:14.1";
 }
 impl NsNsIp {
     /// `POST /nitro/v2/config/ns_ns_ip`
@@ -12300,7 +12256,6 @@ impl rt::Resource for NsNsIpv6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,3:14.1,5:14.1";
 }
 /// NITRO config resource `ns_ns_mode` of ADM group `instances`.
 ///
@@ -13119,7 +13074,6 @@ impl rt::Resource for NsPreUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,8:14.1,9:14.1,12:14.1,13:14.1,15:14.1,16:14.1,17:14.1,18:14.1";
 }
 impl NsPreUpgrade {
     /// `DELETE /nitro/v2/config/ns_pre_upgrade/{id}`
@@ -13481,7 +13435,6 @@ impl rt::Resource for NsSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslcipherBinding {
     /// `GET /nitro/v2/config/ns_sslcipher_binding`
@@ -13641,7 +13594,6 @@ impl rt::Resource for NsSslparameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslparameter {
     /// `GET /nitro/v2/config/ns_sslparameter`
@@ -14030,7 +13982,6 @@ impl rt::Resource for NsSslprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,7:14.1,8:14.1,9:14.1,11:14.1,12:14.1,13:14.1,14:14.1,16:14.1,17:14.1,19:14.1,20:14.1,22:14.1,23:14.1,24:14.1,27:14.1,30:14.1,31:14.1,32:14.1,33:14.1,34:14.1,35:14.1,36:14.1,37:14.1,38:14.1,39:14.1,40:14.1,41:14.1,42:14.1,43:14.1,44:14.1,45:14.1,46:14.1,47:14.1,48:14.1,51:14.1,52:14.1,53:14.1,54:14.1,55:14.1,56:14.1,57:14.1,58:14.1,59:14.1,63:14.1,64:14.1,65:14.1";
 }
 impl NsSslprofile {
     /// `GET /nitro/v2/config/ns_sslprofile`
@@ -14145,7 +14096,6 @@ impl rt::Resource for NsSslprofileCipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslprofileCipherBinding {
     /// `GET /nitro/v2/config/ns_sslprofile_cipher_binding`
@@ -14260,7 +14210,6 @@ impl rt::Resource for NsSslvserverCipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslvserverCipherBinding {
     /// `GET /nitro/v2/config/ns_sslvserver_cipher_binding`
@@ -14924,7 +14873,6 @@ impl rt::Resource for NsUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,7:14.1,13:14.1,15:14.1,16:14.1,17:14.1,18:14.1,19:14.1,20:14.1,21:14.1,22:14.1,23:14.1,25:14.1,28:14.1,29:14.1,30:14.1,31:14.1,35:14.1,36:14.1,38:14.1";
 }
 impl NsUpgrade {
     /// `GET /nitro/v2/config/ns_upgrade`
@@ -17025,7 +16973,6 @@ impl rt::Resource for Nssdx {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "6:14.1,24:14.1,53:14.1,56:14.1,63:14.1,67:14.1,72:14.1,74:14.1,76:14.1,78:14.1,80:14.1,81:14.1,85:14.1,87:14.1,88:14.1,106:14.1,107:14.1,112:14.1,143:14.1,146:14.1,156:14.1,159:14.1";
 }
 impl Nssdx {
     /// `POST /nitro/v2/config/nssdx`
@@ -17334,7 +17281,6 @@ impl rt::Resource for NssdxDeviceProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,4:14.1,5:14.1,9:14.1,26:14.1";
 }
 impl NssdxDeviceProfile {
     /// `POST /nitro/v2/config/nssdx_device_profile`
@@ -18327,7 +18273,6 @@ impl rt::Resource for Sdx {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "6:14.1,24:14.1,53:14.1,56:14.1,63:14.1,67:14.1,72:14.1,74:14.1,76:14.1,78:14.1,80:14.1,81:14.1,85:14.1,87:14.1,88:14.1,106:14.1,107:14.1,112:14.1,143:14.1,146:14.1,156:14.1,159:14.1";
 }
 impl Sdx {
     /// `POST /nitro/v2/config/sdx`
@@ -18650,7 +18595,6 @@ impl rt::Resource for SdxSnmpConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,7:14.1,8:14.1";
 }
 impl SdxSnmpConfig {
     /// `POST /nitro/v2/config/sdx_snmp_config`
@@ -19111,7 +19055,6 @@ impl rt::Resource for SdxUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,9:14.1";
 }
 impl SdxUpgrade {
     /// `POST /nitro/v2/config/sdx_upgrade?action=upgrade`
@@ -19267,7 +19210,6 @@ impl rt::Resource for UpgradeAdvisorySettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UpgradeAdvisorySettings {
     /// `GET /nitro/v2/config/upgrade_advisory_settings/{id}`
@@ -20073,7 +20015,6 @@ impl rt::Resource for VmDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:14.1,17:14.1,45:14.1,49:14.1,56:14.1,60:14.1,65:14.1,68:14.1,70:14.1,73:14.1,75:14.1,76:14.1,81:14.1,82:14.1,95:14.1,96:14.1,100:14.1,128:14.1,131:14.1";
 }
 impl VmDevice {
     /// `GET /nitro/v2/config/vm_device/{id}`
@@ -20175,7 +20116,6 @@ impl rt::Resource for VpxInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VpxInfo {
     /// `GET /nitro/v2/config/vpx_info`

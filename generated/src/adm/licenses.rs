@@ -103,7 +103,6 @@ impl rt::Resource for AdcFeatureUsage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `device_usage` of ADM group `licenses`.
 ///
@@ -214,7 +213,6 @@ impl rt::Resource for DeviceUsage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,9:14.1";
 }
 impl DeviceUsage {
     /// `GET /nitro/v2/config/device_usage`
@@ -314,7 +312,6 @@ impl rt::Resource for DeviceUsageSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DeviceUsageSummary {
     /// `GET /nitro/v2/config/device_usage_summary`
@@ -398,7 +395,6 @@ impl rt::Resource for FlexBundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl FlexBundle {
     /// `GET /nitro/v2/config/flex_bundle`
@@ -559,7 +555,6 @@ impl rt::Resource for LasLicenseInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `license_config` of ADM group `licenses`.
 ///
@@ -644,7 +639,6 @@ impl rt::Resource for LicenseConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LicenseConfig {
     /// `GET /nitro/v2/config/license_config`
@@ -740,7 +734,6 @@ impl rt::Resource for LicenseExpiryInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,5:14.1";
 }
 impl LicenseExpiryInfo {
     /// `GET /nitro/v2/config/license_expiry_info`
@@ -976,7 +969,6 @@ impl rt::Resource for LicenseInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "8:14.1";
 }
 impl LicenseInfo {
     /// `GET /nitro/v2/config/license_info`
@@ -1247,7 +1239,6 @@ impl rt::Resource for LicenseThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:14.1,13:14.1,19:14.1,20:14.1";
 }
 impl LicenseThreshold {
     /// `GET /nitro/v2/config/license_threshold/{id}`
@@ -1388,7 +1379,6 @@ impl rt::Resource for LicenseUsageDay {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LicenseUsageDay {
     /// `GET /nitro/v2/config/license_usage_day`
@@ -1491,7 +1481,6 @@ impl rt::Resource for LicenseUsageHour {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LicenseUsageHour {
     /// `GET /nitro/v2/config/license_usage_hour`
@@ -1591,7 +1580,6 @@ impl rt::Resource for LicenseUsageMonth {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LicenseUsageMonth {
     /// `GET /nitro/v2/config/license_usage_month`
@@ -1783,7 +1771,6 @@ impl rt::Resource for PlatformLicenseExpiry {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PlatformLicenseExpiry {
     /// `GET /nitro/v2/config/platform_license_expiry`

@@ -90,7 +90,6 @@ impl rt::Resource for AdcaasAppNetworkFunctionMap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcaasAppNetworkFunctionMap {
     /// `GET /nitro/v2/config/adcaas_app_network_function_map`
@@ -217,7 +216,6 @@ impl rt::Resource for AdcaasApplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcaasApplication {
     /// `GET /nitro/v2/config/adcaas_application/{id}`
@@ -350,7 +348,6 @@ impl rt::Resource for AdcaasNetworkFunction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcaasNetworkFunction {
     /// `GET /nitro/v2/config/adcaas_network_function/{id}`
@@ -479,7 +476,6 @@ impl rt::Resource for LbExportReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "13:14.1";
 }
 impl LbExportReport {
     /// `POST /nitro/v2/config/lb_export_report`
@@ -984,7 +980,6 @@ impl rt::Resource for NsAuthenticationvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,11:14.1,12:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,37:14.1,38:14.1,39:14.1,40:14.1,43:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl NsAuthenticationvserver {
     /// `GET /nitro/v2/config/ns_authenticationvserver`
@@ -1342,7 +1337,6 @@ impl rt::Resource for NsCrvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,11:14.1,12:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,37:14.1,38:14.1,39:14.1,40:14.1,43:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl NsCrvserver {
     /// `GET /nitro/v2/config/ns_crvserver`
@@ -1701,7 +1695,6 @@ impl rt::Resource for NsCsvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,11:14.1,12:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,37:14.1,38:14.1,39:14.1,40:14.1,43:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl NsCsvserver {
     /// `GET /nitro/v2/config/ns_csvserver`
@@ -1976,7 +1969,6 @@ impl rt::Resource for NsCsvserverPolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsCsvserverPolicyBinding {
     /// `GET /nitro/v2/config/ns_csvserver_policy_binding`
@@ -2148,7 +2140,6 @@ impl rt::Resource for NsGslbservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,10:14.1,18:14.1";
 }
 impl NsGslbservice {
     /// `GET /nitro/v2/config/ns_gslbservice`
@@ -2380,7 +2371,6 @@ impl rt::Resource for NsGslbservicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsGslbservicegroup {
     /// `GET /nitro/v2/config/ns_gslbservicegroup`
@@ -2574,7 +2564,6 @@ impl rt::Resource for NsGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsGslbservicegroupmemberBinding {
     /// `GET /nitro/v2/config/ns_gslbservicegroupmember_binding`
@@ -2926,7 +2915,6 @@ impl rt::Resource for NsGslbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,11:14.1,12:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,37:14.1,38:14.1,43:14.1,44:14.1,45:14.1,46:14.1,48:14.1";
 }
 impl NsGslbvserver {
     /// `GET /nitro/v2/config/ns_gslbvserver`
@@ -3385,7 +3373,6 @@ impl rt::Resource for NsLbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,43:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl NsLbvserver {
     /// `GET /nitro/v2/config/ns_lbvserver`
@@ -3551,7 +3538,6 @@ impl rt::Resource for NsLbvserverPolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsLbvserverPolicyBinding {
     /// `GET /nitro/v2/config/ns_lbvserver_policy_binding`
@@ -3768,7 +3754,6 @@ impl rt::Resource for NsServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,2:14.1";
 }
 impl NsServer {
     /// `GET /nitro/v2/config/ns_server`
@@ -3957,7 +3942,6 @@ impl rt::Resource for NsService {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,10:14.1";
 }
 impl NsService {
     /// `GET /nitro/v2/config/ns_service`
@@ -4154,7 +4138,6 @@ impl rt::Resource for NsServicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl NsServicegroup {
     /// `GET /nitro/v2/config/ns_servicegroup`
@@ -4552,7 +4535,6 @@ impl rt::Resource for NsServices {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsServices {
     /// `GET /nitro/v2/config/ns_services`
@@ -4979,7 +4961,6 @@ impl rt::Resource for NsSslvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,7:14.1,8:14.1,9:14.1,11:14.1,12:14.1,13:14.1,14:14.1,16:14.1,17:14.1,19:14.1,20:14.1,22:14.1,23:14.1,25:14.1,28:14.1,31:14.1,32:14.1,33:14.1,34:14.1,35:14.1,36:14.1,37:14.1,38:14.1,39:14.1,40:14.1,41:14.1,42:14.1,43:14.1,44:14.1,45:14.1,46:14.1,47:14.1,48:14.1,49:14.1,52:14.1,53:14.1,54:14.1,55:14.1,56:14.1,58:14.1,59:14.1,60:14.1,61:14.1,65:14.1,66:14.1,67:14.1";
 }
 impl NsSslvserver {
     /// `GET /nitro/v2/config/ns_sslvserver`
@@ -5347,7 +5328,6 @@ impl rt::Resource for NsVpnvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1,6:14.1,8:14.1,10:14.1,11:14.1,12:14.1,15:14.1,16:14.1,17:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,29:14.1,30:14.1,31:14.1,35:14.1,37:14.1,38:14.1,39:14.1,40:14.1,43:14.1,44:14.1,45:14.1,46:14.1";
 }
 impl NsVpnvserver {
     /// `GET /nitro/v2/config/ns_vpnvserver`
@@ -5513,7 +5493,6 @@ impl rt::Resource for NsVpnvserverPolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsVpnvserverPolicyBinding {
     /// `GET /nitro/v2/config/ns_vpnvserver_policy_binding`
@@ -5853,7 +5832,6 @@ impl rt::Resource for NsVserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsVserver {
     /// `GET /nitro/v2/config/ns_vserver`
@@ -5990,7 +5968,6 @@ impl rt::Resource for NsWafLearningGroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsWafLearningGroup {
     /// `GET /nitro/v2/config/ns_waf_learning_group`
@@ -6157,7 +6134,6 @@ impl rt::Resource for NsWafRelaxation {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsWafRelaxation {
     /// `GET /nitro/v2/config/ns_waf_relaxation`

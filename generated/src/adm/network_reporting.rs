@@ -262,7 +262,6 @@ impl rt::Resource for AfWafRelaxationRules {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWafRelaxationRules {
     /// `POST /nitro/v2/config/af_waf_relaxation_rules`
@@ -578,7 +577,6 @@ impl rt::Resource for PerfAaaReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfAaaReport {
     /// `GET /nitro/v2/config/perf_aaa_report`
@@ -664,7 +662,6 @@ impl rt::Resource for PerfAggConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["report_name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfAggConfig {
     /// `POST /nitro/v2/config/perf_agg_config`
@@ -832,7 +829,6 @@ impl rt::Resource for PerfAuthenticationReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1,11:14.1,12:14.1";
 }
 impl PerfAuthenticationReport {
     /// `GET /nitro/v2/config/perf_authentication_report`
@@ -973,7 +969,6 @@ impl rt::Resource for PerfCacheRedirectionReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,5:14.1";
 }
 impl PerfCacheRedirectionReport {
     /// `GET /nitro/v2/config/perf_cache_redirection_report`
@@ -1134,7 +1129,6 @@ impl rt::Resource for PerfCapacityUtilizationReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfCapacityUtilizationReport {
     /// `GET /nitro/v2/config/perf_capacity_utilization_report`
@@ -1245,7 +1239,6 @@ impl rt::Resource for PerfCmpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfCmpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_cmp_bytes_rxtx_report`
@@ -1356,7 +1349,6 @@ impl rt::Resource for PerfCmpDecmpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfCmpDecmpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_cmp_decmp_bytes_rxtx_report`
@@ -1467,7 +1459,6 @@ impl rt::Resource for PerfCmpDecmpRatiosavingReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfCmpDecmpRatiosavingReport {
     /// `GET /nitro/v2/config/perf_cmp_decmp_ratiosaving_report`
@@ -1578,7 +1569,6 @@ impl rt::Resource for PerfCmpTcpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfCmpTcpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_cmp_tcp_bytes_rxtx_report`
@@ -1689,7 +1679,6 @@ impl rt::Resource for PerfCmpTcpRatiosavingReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfCmpTcpRatiosavingReport {
     /// `GET /nitro/v2/config/perf_cmp_tcp_ratiosaving_report`
@@ -1858,7 +1847,6 @@ impl rt::Resource for PerfContentSwitchingReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,8:14.1,13:14.1,14:14.1,15:14.1,16:14.1";
 }
 impl PerfContentSwitchingReport {
     /// `GET /nitro/v2/config/perf_content_switching_report`
@@ -2004,7 +1992,6 @@ impl rt::Resource for PerfCustomDashboard {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1,12:14.1,15:14.1";
 }
 impl PerfCustomDashboard {
     /// `POST /nitro/v2/config/perf_custom_dashboard`
@@ -2276,7 +2263,6 @@ impl rt::Resource for PerfGlobalServerLoadBalancingReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,7:14.1,12:14.1,13:14.1";
 }
 impl PerfGlobalServerLoadBalancingReport {
     /// `GET /nitro/v2/config/perf_global_server_load_balancing_report`
@@ -2387,7 +2373,6 @@ impl rt::Resource for PerfHttpBytesRxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfHttpBytesRxReport {
     /// `GET /nitro/v2/config/perf_http_bytes_rx_report`
@@ -2498,7 +2483,6 @@ impl rt::Resource for PerfHttpGetsPostsReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfHttpGetsPostsReport {
     /// `GET /nitro/v2/config/perf_http_gets_posts_report`
@@ -2619,7 +2603,6 @@ impl rt::Resource for PerfHttpReqTcpConnReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfHttpReqTcpConnReport {
     /// `GET /nitro/v2/config/perf_http_req_tcp_conn_report`
@@ -2730,7 +2713,6 @@ impl rt::Resource for PerfIcmpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIcmpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_icmp_bytes_rxtx_report`
@@ -2841,7 +2823,6 @@ impl rt::Resource for PerfIcmpPktRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIcmpPktRxtxReport {
     /// `GET /nitro/v2/config/perf_icmp_pkt_rxtx_report`
@@ -2952,7 +2933,6 @@ impl rt::Resource for PerfIcmpv6BytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIcmpv6BytesRxtxReport {
     /// `GET /nitro/v2/config/perf_icmpv6_bytes_rxtx_report`
@@ -3063,7 +3043,6 @@ impl rt::Resource for PerfIcmpv6PktRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIcmpv6PktRxtxReport {
     /// `GET /nitro/v2/config/perf_icmpv6_pkt_rxtx_report`
@@ -3174,7 +3153,6 @@ impl rt::Resource for PerfIpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_ip_bytes_rxtx_report`
@@ -3285,7 +3263,6 @@ impl rt::Resource for PerfIpPktRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIpPktRxtxReport {
     /// `GET /nitro/v2/config/perf_ip_pkt_rxtx_report`
@@ -3396,7 +3373,6 @@ impl rt::Resource for PerfIpv6BytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIpv6BytesRxtxReport {
     /// `GET /nitro/v2/config/perf_ipv6_bytes_rxtx_report`
@@ -3507,7 +3483,6 @@ impl rt::Resource for PerfIpv6PktRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1";
 }
 impl PerfIpv6PktRxtxReport {
     /// `GET /nitro/v2/config/perf_ipv6_pkt_rxtx_report`
@@ -3659,7 +3634,6 @@ impl rt::Resource for PerfLbServiceReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfLbServiceReport {
     /// `GET /nitro/v2/config/perf_lb_service_report`
@@ -3811,7 +3785,6 @@ impl rt::Resource for PerfLbServicegroupReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfLbServicegroupReport {
     /// `GET /nitro/v2/config/perf_lb_servicegroup_report`
@@ -3937,7 +3910,6 @@ impl rt::Resource for PerfLbSslTrafficReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfLbSslTrafficReport {
     /// `GET /nitro/v2/config/perf_lb_ssl_traffic_report`
@@ -4126,7 +4098,6 @@ impl rt::Resource for PerfLbVserverReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,10:14.1,18:14.1,19:14.1";
 }
 impl PerfLbVserverReport {
     /// `GET /nitro/v2/config/perf_lb_vserver_report`
@@ -4251,7 +4222,6 @@ impl rt::Resource for PerfNetworkInterfaceReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,5:14.1";
 }
 impl PerfNetworkInterfaceReport {
     /// `GET /nitro/v2/config/perf_network_interface_report`
@@ -4362,7 +4332,6 @@ impl rt::Resource for PerfNsThroughputReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfNsThroughputReport {
     /// `GET /nitro/v2/config/perf_ns_throughput_report`
@@ -4435,7 +4404,6 @@ impl rt::Resource for PerfPollConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1";
 }
 impl PerfPollConfig {
     /// `GET /nitro/v2/config/perf_poll_config`
@@ -4607,7 +4575,6 @@ impl rt::Resource for PerfReportCounters {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1";
 }
 impl PerfReportCounters {
     /// `GET /nitro/v2/config/perf_report_counters`
@@ -4778,7 +4745,6 @@ impl rt::Resource for PerfReports {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "4:14.1";
 }
 impl PerfReports {
     /// `GET /nitro/v2/config/perf_reports`
@@ -4899,7 +4865,6 @@ impl rt::Resource for PerfResUtilReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,8:14.1";
 }
 impl PerfResUtilReport {
     /// `GET /nitro/v2/config/perf_res_util_report`
@@ -5025,7 +4990,6 @@ impl rt::Resource for PerfSdxResUtilReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfSdxResUtilReport {
     /// `GET /nitro/v2/config/perf_sdx_res_util_report`
@@ -5151,7 +5115,6 @@ impl rt::Resource for PerfSdxThroughputReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfSdxThroughputReport {
     /// `GET /nitro/v2/config/perf_sdx_throughput_report`
@@ -5317,7 +5280,6 @@ impl rt::Resource for PerfSslBackendCiphersReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslBackendCiphersReport {
     /// `GET /nitro/v2/config/perf_ssl_backend_ciphers_report`
@@ -5448,7 +5410,6 @@ impl rt::Resource for PerfSslBeRsaDhkeyReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslBeRsaDhkeyReport {
     /// `GET /nitro/v2/config/perf_ssl_be_rsa_dhkey_report`
@@ -5564,7 +5525,6 @@ impl rt::Resource for PerfSslClientAuthReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslClientAuthReport {
     /// `GET /nitro/v2/config/perf_ssl_client_auth_report`
@@ -5725,7 +5685,6 @@ impl rt::Resource for PerfSslCpuKeyexchangeReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslCpuKeyexchangeReport {
     /// `GET /nitro/v2/config/perf_ssl_cpu_keyexchange_report`
@@ -5879,7 +5838,6 @@ impl rt::Resource for PerfSslCryptoUtilizationReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PerfSslCryptoUtilizationReport {
     /// `GET /nitro/v2/config/perf_ssl_crypto_utilization_report`
@@ -6045,7 +6003,6 @@ impl rt::Resource for PerfSslFrontendCiphersReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslFrontendCiphersReport {
     /// `GET /nitro/v2/config/perf_ssl_frontend_ciphers_report`
@@ -6181,7 +6138,6 @@ impl rt::Resource for PerfSslRsaDhkeyReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslRsaDhkeyReport {
     /// `GET /nitro/v2/config/perf_ssl_rsa_dhkey_report`
@@ -6292,7 +6248,6 @@ impl rt::Resource for PerfSslTransactionsHitsReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfSslTransactionsHitsReport {
     /// `GET /nitro/v2/config/perf_ssl_transactions_hits_report`
@@ -6446,7 +6401,6 @@ impl rt::Resource for PerfSslVpnReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,6:14.1,13:14.1,14:14.1";
 }
 impl PerfSslVpnReport {
     /// `GET /nitro/v2/config/perf_ssl_vpn_report`
@@ -6557,7 +6511,6 @@ impl rt::Resource for PerfTcpServerConnReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfTcpServerConnReport {
     /// `GET /nitro/v2/config/perf_tcp_server_conn_report`
@@ -6666,7 +6619,6 @@ impl rt::Resource for PerfTcpSurgelenSpareconnReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfTcpSurgelenSpareconnReport {
     /// `GET /nitro/v2/config/perf_tcp_surgelen_spareconn_report`
@@ -6836,7 +6788,6 @@ impl rt::Resource for PerfThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "7:14.1,8:14.1,14:14.1,16:14.1,18:14.1";
 }
 impl PerfThreshold {
     /// `POST /nitro/v2/config/perf_threshold`
@@ -6989,7 +6940,6 @@ impl rt::Resource for PerfUdpBytesRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfUdpBytesRxtxReport {
     /// `GET /nitro/v2/config/perf_udp_bytes_rxtx_report`
@@ -7100,7 +7050,6 @@ impl rt::Resource for PerfUdpPacketsRxtxReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1";
 }
 impl PerfUdpPacketsRxtxReport {
     /// `GET /nitro/v2/config/perf_udp_packets_rxtx_report`

@@ -101,7 +101,6 @@ impl rt::Resource for Jobs {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,2:14.1,3:14.1,4:14.1,5:14.1";
 }
 /// NITRO config resource `stylebooks` of ADM group `stylebooks`.
 ///
@@ -225,7 +224,6 @@ impl rt::Resource for Stylebooks {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl Stylebooks {
     /// `POST /nitro/v2/config/stylebooks`

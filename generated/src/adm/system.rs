@@ -135,7 +135,6 @@ impl rt::Resource for AaAdcPredictionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaAdcPredictionL2 {
     /// `GET /nitro/v2/config/aa_adc_prediction_l2`
@@ -272,7 +271,6 @@ impl rt::Resource for AaAdcPredictionL2V2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaAdcPredictionL2V2 {
     /// `GET /nitro/v2/config/aa_adc_prediction_l2_v2`
@@ -395,7 +393,6 @@ impl rt::Resource for AaAnomalyL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaAnomalyL2 {
     /// `GET /nitro/v2/config/aa_anomaly_l2`
@@ -518,7 +515,6 @@ impl rt::Resource for AaAnomalyL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaAnomalyL3 {
     /// `GET /nitro/v2/config/aa_anomaly_l3`
@@ -641,7 +637,6 @@ impl rt::Resource for AaAnomalyL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaAnomalyL4 {
     /// `GET /nitro/v2/config/aa_anomaly_l4`
@@ -847,7 +842,6 @@ impl rt::Resource for AaClientExpScoreDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreDetailsL2 {
     /// `GET /nitro/v2/config/aa_client_exp_score_details_l2`
@@ -1053,7 +1047,6 @@ impl rt::Resource for AaClientExpScoreDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreDetailsL3 {
     /// `GET /nitro/v2/config/aa_client_exp_score_details_l3`
@@ -1259,7 +1252,6 @@ impl rt::Resource for AaClientExpScoreDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreDetailsL4 {
     /// `GET /nitro/v2/config/aa_client_exp_score_details_l4`
@@ -1384,7 +1376,6 @@ impl rt::Resource for AaClientExpScoreSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreSummaryL2 {
     /// `GET /nitro/v2/config/aa_client_exp_score_summary_l2`
@@ -1509,7 +1500,6 @@ impl rt::Resource for AaClientExpScoreSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreSummaryL3 {
     /// `GET /nitro/v2/config/aa_client_exp_score_summary_l3`
@@ -1634,7 +1624,6 @@ impl rt::Resource for AaClientExpScoreSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientExpScoreSummaryL4 {
     /// `GET /nitro/v2/config/aa_client_exp_score_summary_l4`
@@ -1768,7 +1757,6 @@ impl rt::Resource for AaClientSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientSummaryL2 {
     /// `GET /nitro/v2/config/aa_client_summary_l2`
@@ -1902,7 +1890,6 @@ impl rt::Resource for AaClientSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientSummaryL3 {
     /// `GET /nitro/v2/config/aa_client_summary_l3`
@@ -2036,7 +2023,6 @@ impl rt::Resource for AaClientSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaClientSummaryL4 {
     /// `GET /nitro/v2/config/aa_client_summary_l4`
@@ -2157,7 +2143,6 @@ impl rt::Resource for AaEventsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaEventsL2 {
     /// `GET /nitro/v2/config/aa_events_l2`
@@ -2287,7 +2272,6 @@ impl rt::Resource for AaLeanDataL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaLeanDataL4 {
     /// `GET /nitro/v2/config/aa_lean_data_l4`
@@ -2685,7 +2669,6 @@ impl rt::Resource for AaRawTransactionsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaRawTransactionsL2 {
     /// `GET /nitro/v2/config/aa_raw_transactions_l2`
@@ -2878,7 +2861,6 @@ impl rt::Resource for AaServiceGraphEdgesL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphEdgesL2 {
     /// `GET /nitro/v2/config/aa_service_graph_edges_l2`
@@ -3071,7 +3053,6 @@ impl rt::Resource for AaServiceGraphEdgesL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphEdgesL3 {
     /// `GET /nitro/v2/config/aa_service_graph_edges_l3`
@@ -3264,7 +3245,6 @@ impl rt::Resource for AaServiceGraphEdgesL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphEdgesL4 {
     /// `GET /nitro/v2/config/aa_service_graph_edges_l4`
@@ -3512,7 +3492,6 @@ impl rt::Resource for AaServiceGraphNodesL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphNodesL2 {
     /// `GET /nitro/v2/config/aa_service_graph_nodes_l2`
@@ -3760,7 +3739,6 @@ impl rt::Resource for AaServiceGraphNodesL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphNodesL3 {
     /// `GET /nitro/v2/config/aa_service_graph_nodes_l3`
@@ -4008,7 +3986,6 @@ impl rt::Resource for AaServiceGraphNodesL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaServiceGraphNodesL4 {
     /// `GET /nitro/v2/config/aa_service_graph_nodes_l4`
@@ -4124,7 +4101,6 @@ impl rt::Resource for AaSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSummaryL2 {
     /// `GET /nitro/v2/config/aa_summary_l2`
@@ -4233,7 +4209,6 @@ impl rt::Resource for AaSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSummaryL3 {
     /// `GET /nitro/v2/config/aa_summary_l3`
@@ -4342,7 +4317,6 @@ impl rt::Resource for AaSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSummaryL4 {
     /// `GET /nitro/v2/config/aa_summary_l4`
@@ -4570,7 +4544,6 @@ impl rt::Resource for AaSvcCountersL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSvcCountersL2 {
     /// `GET /nitro/v2/config/aa_svc_counters_l2`
@@ -4798,7 +4771,6 @@ impl rt::Resource for AaSvcCountersL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSvcCountersL3 {
     /// `GET /nitro/v2/config/aa_svc_counters_l3`
@@ -5026,7 +4998,6 @@ impl rt::Resource for AaSvcCountersL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaSvcCountersL4 {
     /// `GET /nitro/v2/config/aa_svc_counters_l4`
@@ -5426,7 +5397,6 @@ impl rt::Resource for AaTransactionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaTransactionL2 {
     /// `GET /nitro/v2/config/aa_transaction_l2`
@@ -5829,7 +5799,6 @@ impl rt::Resource for AaVserverCountersL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVserverCountersL2 {
     /// `GET /nitro/v2/config/aa_vserver_counters_l2`
@@ -6232,7 +6201,6 @@ impl rt::Resource for AaVserverCountersL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVserverCountersL3 {
     /// `GET /nitro/v2/config/aa_vserver_counters_l3`
@@ -6635,7 +6603,6 @@ impl rt::Resource for AaVserverCountersL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVserverCountersL4 {
     /// `GET /nitro/v2/config/aa_vserver_counters_l4`
@@ -6765,7 +6732,6 @@ impl rt::Resource for AaVsvrSvcMappingL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVsvrSvcMappingL2 {
     /// `GET /nitro/v2/config/aa_vsvr_svc_mapping_l2`
@@ -6895,7 +6861,6 @@ impl rt::Resource for AaVsvrSvcMappingL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVsvrSvcMappingL3 {
     /// `GET /nitro/v2/config/aa_vsvr_svc_mapping_l3`
@@ -7025,7 +6990,6 @@ impl rt::Resource for AaVsvrSvcMappingL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaVsvrSvcMappingL4 {
     /// `GET /nitro/v2/config/aa_vsvr_svc_mapping_l4`
@@ -7209,7 +7173,6 @@ impl rt::Resource for AaWebAnomalyL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaWebAnomalyL2 {
     /// `GET /nitro/v2/config/aa_web_anomaly_l2`
@@ -7353,7 +7316,6 @@ impl rt::Resource for AaWebAnomalyLimitsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AaWebAnomalyLimitsL2 {
     /// `GET /nitro/v2/config/aa_web_anomaly_limits_l2`
@@ -7458,7 +7420,6 @@ impl rt::Resource for AaaServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:14.1,6:14.1,7:14.1";
 }
 impl AaaServer {
     /// `GET /nitro/v2/config/aaa_server/{id}`
@@ -7726,7 +7687,6 @@ impl rt::Resource for AdcScript {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcScript {
     /// `GET /nitro/v2/config/adc_script`
@@ -7807,7 +7767,6 @@ impl rt::Resource for AdcScriptOutputFile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `adc_script_stats` of ADM group `system`.
 ///
@@ -7878,7 +7837,6 @@ impl rt::Resource for AdcScriptStats {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `adc_service_license` of ADM group `system`.
 ///
@@ -8073,7 +8031,6 @@ impl rt::Resource for AdcServiceLicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcServiceLicense {
     /// `GET /nitro/v2/config/adc_service_license`
@@ -8163,7 +8120,6 @@ impl rt::Resource for AdcaasAutomationEntState {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdcaasAutomationEntState {
     /// `GET /nitro/v2/config/adcaas_automation_ent_state`
@@ -8257,7 +8213,6 @@ impl rt::Resource for AdmDeployment {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdmDeployment {
     /// `GET /nitro/v2/config/adm_deployment/{id}`
@@ -8344,7 +8299,6 @@ impl rt::Resource for AdmManageUnsubscribeEmail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `adm_ports_info` of ADM group `system`.
 ///
@@ -8416,7 +8370,6 @@ impl rt::Resource for AdmPortsInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdmPortsInfo {
     /// `GET /nitro/v2/config/adm_ports_info`
@@ -8492,7 +8445,6 @@ impl rt::Resource for AdmUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdmUpgrade {
     /// `POST /nitro/v2/config/adm_upgrade?action=upgrade`
@@ -8629,7 +8581,6 @@ impl rt::Resource for AdsAppServersState {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdsAppServersState {
     /// `GET /nitro/v2/config/ads_app_servers_state`
@@ -8746,7 +8697,6 @@ impl rt::Resource for AdsAppServicesState {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AdsAppServicesState {
     /// `GET /nitro/v2/config/ads_app_services_state`
@@ -8922,7 +8872,6 @@ impl rt::Resource for AfAlertL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAlertL2 {
     /// `GET /nitro/v2/config/af_alert_l2`
@@ -9102,7 +9051,6 @@ impl rt::Resource for AfAlertL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAlertL3 {
     /// `GET /nitro/v2/config/af_alert_l3`
@@ -9289,7 +9237,6 @@ impl rt::Resource for AfAlertL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAlertL4 {
     /// `GET /nitro/v2/config/af_alert_l4`
@@ -9533,7 +9480,6 @@ impl rt::Resource for AfAppClientDeviceOsBrowserSecondL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientDeviceOsBrowserSecondL2 {
     /// `GET /nitro/v2/config/af_app_client_device_os_browser_second_l2`
@@ -9777,7 +9723,6 @@ impl rt::Resource for AfAppClientDeviceOsBrowserSecondL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientDeviceOsBrowserSecondL3 {
     /// `GET /nitro/v2/config/af_app_client_device_os_browser_second_l3`
@@ -10021,7 +9966,6 @@ impl rt::Resource for AfAppClientDeviceOsBrowserSecondL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientDeviceOsBrowserSecondL4 {
     /// `GET /nitro/v2/config/af_app_client_device_os_browser_second_l4`
@@ -10294,7 +10238,6 @@ impl rt::Resource for AfAppClientGeoSecondL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientGeoSecondL2 {
     /// `GET /nitro/v2/config/af_app_client_geo_second_l2`
@@ -10567,7 +10510,6 @@ impl rt::Resource for AfAppClientGeoSecondL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientGeoSecondL3 {
     /// `GET /nitro/v2/config/af_app_client_geo_second_l3`
@@ -10840,7 +10782,6 @@ impl rt::Resource for AfAppClientGeoSecondL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientGeoSecondL4 {
     /// `GET /nitro/v2/config/af_app_client_geo_second_l4`
@@ -11076,7 +11017,6 @@ impl rt::Resource for AfAppClientServerRespSecondL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientServerRespSecondL2 {
     /// `GET /nitro/v2/config/af_app_client_server_resp_second_l2`
@@ -11312,7 +11252,6 @@ impl rt::Resource for AfAppClientServerRespSecondL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientServerRespSecondL3 {
     /// `GET /nitro/v2/config/af_app_client_server_resp_second_l3`
@@ -11548,7 +11487,6 @@ impl rt::Resource for AfAppClientServerRespSecondL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientServerRespSecondL4 {
     /// `GET /nitro/v2/config/af_app_client_server_resp_second_l4`
@@ -11827,7 +11765,6 @@ impl rt::Resource for AfAppClientSslSecondL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientSslSecondL2 {
     /// `GET /nitro/v2/config/af_app_client_ssl_second_l2`
@@ -12106,7 +12043,6 @@ impl rt::Resource for AfAppClientSslSecondL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientSslSecondL3 {
     /// `GET /nitro/v2/config/af_app_client_ssl_second_l3`
@@ -12385,7 +12321,6 @@ impl rt::Resource for AfAppClientSslSecondL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppClientSslSecondL4 {
     /// `GET /nitro/v2/config/af_app_client_ssl_second_l4`
@@ -12690,7 +12625,6 @@ impl rt::Resource for AfAppUrlClientSecondL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppUrlClientSecondL2 {
     /// `GET /nitro/v2/config/af_app_url_client_second_l2`
@@ -12995,7 +12929,6 @@ impl rt::Resource for AfAppUrlClientSecondL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppUrlClientSecondL3 {
     /// `GET /nitro/v2/config/af_app_url_client_second_l3`
@@ -13300,7 +13233,6 @@ impl rt::Resource for AfAppUrlClientSecondL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppUrlClientSecondL4 {
     /// `GET /nitro/v2/config/af_app_url_client_second_l4`
@@ -13395,7 +13327,6 @@ impl rt::Resource for AfAppidMapping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfAppidMapping {
     /// `GET /nitro/v2/config/af_appid_mapping`
@@ -13581,7 +13512,6 @@ impl rt::Resource for AfBotAttackDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackDetailsL2 {
     /// `GET /nitro/v2/config/af_bot_attack_details_l2`
@@ -13767,7 +13697,6 @@ impl rt::Resource for AfBotAttackDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackDetailsL3 {
     /// `GET /nitro/v2/config/af_bot_attack_details_l3`
@@ -13953,7 +13882,6 @@ impl rt::Resource for AfBotAttackDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackDetailsL4 {
     /// `GET /nitro/v2/config/af_bot_attack_details_l4`
@@ -14226,7 +14154,6 @@ impl rt::Resource for AfBotAttackEventsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackEventsL2 {
     /// `GET /nitro/v2/config/af_bot_attack_events_l2`
@@ -14410,7 +14337,6 @@ impl rt::Resource for AfBotAttackSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackSummaryL2 {
     /// `GET /nitro/v2/config/af_bot_attack_summary_l2`
@@ -14594,7 +14520,6 @@ impl rt::Resource for AfBotAttackSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackSummaryL3 {
     /// `GET /nitro/v2/config/af_bot_attack_summary_l3`
@@ -14778,7 +14703,6 @@ impl rt::Resource for AfBotAttackSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotAttackSummaryL4 {
     /// `GET /nitro/v2/config/af_bot_attack_summary_l4`
@@ -14918,7 +14842,6 @@ impl rt::Resource for AfBotLogExpressionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotLogExpressionL2 {
     /// `GET /nitro/v2/config/af_bot_log_expression_l2`
@@ -15083,7 +15006,6 @@ impl rt::Resource for AfBotProfileCountersL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfBotProfileCountersL2 {
     /// `GET /nitro/v2/config/af_bot_profile_counters_l2`
@@ -15195,7 +15117,6 @@ impl rt::Resource for AfDeviceL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfDeviceL2 {
     /// `GET /nitro/v2/config/af_device_l2`
@@ -15307,7 +15228,6 @@ impl rt::Resource for AfDeviceL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfDeviceL3 {
     /// `GET /nitro/v2/config/af_device_l3`
@@ -15419,7 +15339,6 @@ impl rt::Resource for AfDeviceL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfDeviceL4 {
     /// `GET /nitro/v2/config/af_device_l4`
@@ -15580,7 +15499,6 @@ impl rt::Resource for AfHdxActiveApp1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveApp1 {
     /// `GET /nitro/v2/config/af_hdx_active_app_1`
@@ -15718,7 +15636,6 @@ impl rt::Resource for AfHdxActiveAppL1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveAppL1 {
     /// `GET /nitro/v2/config/af_hdx_active_app_l1`
@@ -16203,7 +16120,6 @@ impl rt::Resource for AfHdxActiveSession1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSession1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_1`
@@ -16531,7 +16447,6 @@ impl rt::Resource for AfHdxActiveSessionDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionDetailsL2 {
     /// `GET /nitro/v2/config/af_hdx_active_session_details_l2`
@@ -16883,7 +16798,6 @@ impl rt::Resource for AfHdxActiveSessionDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionDetailsL3 {
     /// `GET /nitro/v2/config/af_hdx_active_session_details_l3`
@@ -17235,7 +17149,6 @@ impl rt::Resource for AfHdxActiveSessionDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionDetailsL4 {
     /// `GET /nitro/v2/config/af_hdx_active_session_details_l4`
@@ -17383,7 +17296,6 @@ impl rt::Resource for AfHdxActiveSessionHopDistribution1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionHopDistribution1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_hop_distribution_1`
@@ -17531,7 +17443,6 @@ impl rt::Resource for AfHdxActiveSessionHopDistributionNew1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionHopDistributionNew1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_hop_distribution_new_1`
@@ -17763,7 +17674,6 @@ impl rt::Resource for AfHdxActiveSessionL1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionL1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_l1`
@@ -17905,7 +17815,6 @@ impl rt::Resource for AfHdxActiveSessionMultiHop1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionMultiHop1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_multi_hop_1`
@@ -18015,7 +17924,6 @@ impl rt::Resource for AfHdxActiveSessionMultiHopL1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxActiveSessionMultiHopL1 {
     /// `GET /nitro/v2/config/af_hdx_active_session_multi_hop_l1`
@@ -18131,7 +18039,6 @@ impl rt::Resource for AfHdxAppDurationL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppDurationL2 {
     /// `GET /nitro/v2/config/af_hdx_app_duration_l2`
@@ -18247,7 +18154,6 @@ impl rt::Resource for AfHdxAppDurationL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppDurationL3 {
     /// `GET /nitro/v2/config/af_hdx_app_duration_l3`
@@ -18363,7 +18269,6 @@ impl rt::Resource for AfHdxAppDurationL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppDurationL4 {
     /// `GET /nitro/v2/config/af_hdx_app_duration_l4`
@@ -18489,7 +18394,6 @@ impl rt::Resource for AfHdxAppL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppL2 {
     /// `GET /nitro/v2/config/af_hdx_app_l2`
@@ -18619,7 +18523,6 @@ impl rt::Resource for AfHdxAppL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppL3 {
     /// `GET /nitro/v2/config/af_hdx_app_l3`
@@ -18749,7 +18652,6 @@ impl rt::Resource for AfHdxAppL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxAppL4 {
     /// `GET /nitro/v2/config/af_hdx_app_l4`
@@ -18872,7 +18774,6 @@ impl rt::Resource for AfHdxChannelL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxChannelL2 {
     /// `GET /nitro/v2/config/af_hdx_channel_l2`
@@ -18995,7 +18896,6 @@ impl rt::Resource for AfHdxChannelL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxChannelL3 {
     /// `GET /nitro/v2/config/af_hdx_channel_l3`
@@ -19118,7 +19018,6 @@ impl rt::Resource for AfHdxChannelL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxChannelL4 {
     /// `GET /nitro/v2/config/af_hdx_channel_l4`
@@ -19270,7 +19169,6 @@ impl rt::Resource for AfHdxClientL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxClientL2 {
     /// `GET /nitro/v2/config/af_hdx_client_l2`
@@ -19428,7 +19326,6 @@ impl rt::Resource for AfHdxClientL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxClientL3 {
     /// `GET /nitro/v2/config/af_hdx_client_l3`
@@ -19586,7 +19483,6 @@ impl rt::Resource for AfHdxClientL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxClientL4 {
     /// `GET /nitro/v2/config/af_hdx_client_l4`
@@ -19775,7 +19671,6 @@ impl rt::Resource for AfHdxDesktopL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDesktopL2 {
     /// `GET /nitro/v2/config/af_hdx_desktop_l2`
@@ -19966,7 +19861,6 @@ impl rt::Resource for AfHdxDesktopL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDesktopL3 {
     /// `GET /nitro/v2/config/af_hdx_desktop_l3`
@@ -20157,7 +20051,6 @@ impl rt::Resource for AfHdxDesktopL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDesktopL4 {
     /// `GET /nitro/v2/config/af_hdx_desktop_l4`
@@ -20311,7 +20204,6 @@ impl rt::Resource for AfHdxDeviceL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDeviceL2 {
     /// `GET /nitro/v2/config/af_hdx_device_l2`
@@ -20469,7 +20361,6 @@ impl rt::Resource for AfHdxDeviceL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDeviceL3 {
     /// `GET /nitro/v2/config/af_hdx_device_l3`
@@ -20627,7 +20518,6 @@ impl rt::Resource for AfHdxDeviceL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxDeviceL4 {
     /// `GET /nitro/v2/config/af_hdx_device_l4`
@@ -20894,7 +20784,6 @@ impl rt::Resource for AfHdxIcaSessionStateDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateDetailsL2 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_details_l2`
@@ -21183,7 +21072,6 @@ impl rt::Resource for AfHdxIcaSessionStateDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateDetailsL3 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_details_l3`
@@ -21472,7 +21360,6 @@ impl rt::Resource for AfHdxIcaSessionStateDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateDetailsL4 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_details_l4`
@@ -21582,7 +21469,6 @@ impl rt::Resource for AfHdxIcaSessionStateL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateL2 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_l2`
@@ -21698,7 +21584,6 @@ impl rt::Resource for AfHdxIcaSessionStateL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateL3 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_l3`
@@ -21814,7 +21699,6 @@ impl rt::Resource for AfHdxIcaSessionStateL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxIcaSessionStateL4 {
     /// `GET /nitro/v2/config/af_hdx_ica_session_state_l4`
@@ -21945,7 +21829,6 @@ impl rt::Resource for AfHdxL7LatencyUpdateL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxL7LatencyUpdateL2 {
     /// `GET /nitro/v2/config/af_hdx_l7_latency_update_l2`
@@ -22082,7 +21965,6 @@ impl rt::Resource for AfHdxL7LatencyUpdateL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxL7LatencyUpdateL3 {
     /// `GET /nitro/v2/config/af_hdx_l7_latency_update_l3`
@@ -22219,7 +22101,6 @@ impl rt::Resource for AfHdxL7LatencyUpdateL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxL7LatencyUpdateL4 {
     /// `GET /nitro/v2/config/af_hdx_l7_latency_update_l4`
@@ -22354,7 +22235,6 @@ impl rt::Resource for AfHdxSessionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxSessionL2 {
     /// `GET /nitro/v2/config/af_hdx_session_l2`
@@ -22501,7 +22381,6 @@ impl rt::Resource for AfHdxSessionL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxSessionL3 {
     /// `GET /nitro/v2/config/af_hdx_session_l3`
@@ -22648,7 +22527,6 @@ impl rt::Resource for AfHdxSessionL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxSessionL4 {
     /// `GET /nitro/v2/config/af_hdx_session_l4`
@@ -23076,7 +22954,6 @@ impl rt::Resource for AfHdxTerminatedSessionL1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxTerminatedSessionL1 {
     /// `GET /nitro/v2/config/af_hdx_terminated_session_l1`
@@ -23534,7 +23411,6 @@ impl rt::Resource for AfHdxTerminatedSessionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxTerminatedSessionL2 {
     /// `GET /nitro/v2/config/af_hdx_terminated_session_l2`
@@ -24020,7 +23896,6 @@ impl rt::Resource for AfHdxTerminatedSessionL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxTerminatedSessionL3 {
     /// `GET /nitro/v2/config/af_hdx_terminated_session_l3`
@@ -24506,7 +24381,6 @@ impl rt::Resource for AfHdxTerminatedSessionL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxTerminatedSessionL4 {
     /// `GET /nitro/v2/config/af_hdx_terminated_session_l4`
@@ -24630,7 +24504,6 @@ impl rt::Resource for AfHdxUserDurationL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserDurationL2 {
     /// `GET /nitro/v2/config/af_hdx_user_duration_l2`
@@ -24760,7 +24633,6 @@ impl rt::Resource for AfHdxUserDurationL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserDurationL3 {
     /// `GET /nitro/v2/config/af_hdx_user_duration_l3`
@@ -24890,7 +24762,6 @@ impl rt::Resource for AfHdxUserDurationL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserDurationL4 {
     /// `GET /nitro/v2/config/af_hdx_user_duration_l4`
@@ -25207,7 +25078,6 @@ impl rt::Resource for AfHdxUserL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserL2 {
     /// `GET /nitro/v2/config/af_hdx_user_l2`
@@ -25552,7 +25422,6 @@ impl rt::Resource for AfHdxUserL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserL3 {
     /// `GET /nitro/v2/config/af_hdx_user_l3`
@@ -25897,7 +25766,6 @@ impl rt::Resource for AfHdxUserL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfHdxUserL4 {
     /// `GET /nitro/v2/config/af_hdx_user_l4`
@@ -26006,7 +25874,6 @@ impl rt::Resource for AfPolicyHitsCounterL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfPolicyHitsCounterL2 {
     /// `GET /nitro/v2/config/af_policy_hits_counter_l2`
@@ -26115,7 +25982,6 @@ impl rt::Resource for AfPolicyHitsCounterL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfPolicyHitsCounterL3 {
     /// `GET /nitro/v2/config/af_policy_hits_counter_l3`
@@ -26224,7 +26090,6 @@ impl rt::Resource for AfPolicyHitsCounterL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfPolicyHitsCounterL4 {
     /// `GET /nitro/v2/config/af_policy_hits_counter_l4`
@@ -26385,7 +26250,6 @@ impl rt::Resource for AfProfileSafetyConfigL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyConfigL2 {
     /// `GET /nitro/v2/config/af_profile_safety_config_l2`
@@ -26558,7 +26422,6 @@ impl rt::Resource for AfProfileSafetyConfigL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyConfigL3 {
     /// `GET /nitro/v2/config/af_profile_safety_config_l3`
@@ -26731,7 +26594,6 @@ impl rt::Resource for AfProfileSafetyConfigL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyConfigL4 {
     /// `GET /nitro/v2/config/af_profile_safety_config_l4`
@@ -26936,7 +26798,6 @@ impl rt::Resource for AfProfileSafetyDataL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyDataL2 {
     /// `GET /nitro/v2/config/af_profile_safety_data_l2`
@@ -27155,7 +27016,6 @@ impl rt::Resource for AfProfileSafetyDataL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyDataL3 {
     /// `GET /nitro/v2/config/af_profile_safety_data_l3`
@@ -27374,7 +27234,6 @@ impl rt::Resource for AfProfileSafetyDataL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfProfileSafetyDataL4 {
     /// `GET /nitro/v2/config/af_profile_safety_data_l4`
@@ -27548,7 +27407,6 @@ impl rt::Resource for AfSecurityLogExpressionL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecurityLogExpressionL2 {
     /// `GET /nitro/v2/config/af_security_log_expression_l2`
@@ -27722,7 +27580,6 @@ impl rt::Resource for AfSecurityLogExpressionL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecurityLogExpressionL3 {
     /// `GET /nitro/v2/config/af_security_log_expression_l3`
@@ -27896,7 +27753,6 @@ impl rt::Resource for AfSecurityLogExpressionL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecurityLogExpressionL4 {
     /// `GET /nitro/v2/config/af_security_log_expression_l4`
@@ -28071,7 +27927,6 @@ impl rt::Resource for AfSecuritySummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecuritySummaryL2 {
     /// `GET /nitro/v2/config/af_security_summary_l2`
@@ -28250,7 +28105,6 @@ impl rt::Resource for AfSecuritySummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecuritySummaryL3 {
     /// `GET /nitro/v2/config/af_security_summary_l3`
@@ -28429,7 +28283,6 @@ impl rt::Resource for AfSecuritySummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSecuritySummaryL4 {
     /// `GET /nitro/v2/config/af_security_summary_l4`
@@ -28575,7 +28428,6 @@ impl rt::Resource for AfSslErrorL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSslErrorL2 {
     /// `GET /nitro/v2/config/af_ssl_error_l2`
@@ -28721,7 +28573,6 @@ impl rt::Resource for AfSslErrorL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSslErrorL3 {
     /// `GET /nitro/v2/config/af_ssl_error_l3`
@@ -28867,7 +28718,6 @@ impl rt::Resource for AfSslErrorL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSslErrorL4 {
     /// `GET /nitro/v2/config/af_ssl_error_l4`
@@ -29027,7 +28877,6 @@ impl rt::Resource for AfSwgDomainSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgDomainSummaryL2 {
     /// `GET /nitro/v2/config/af_swg_domain_summary_l2`
@@ -29199,7 +29048,6 @@ impl rt::Resource for AfSwgDomainSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgDomainSummaryL3 {
     /// `GET /nitro/v2/config/af_swg_domain_summary_l3`
@@ -29371,7 +29219,6 @@ impl rt::Resource for AfSwgDomainSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgDomainSummaryL4 {
     /// `GET /nitro/v2/config/af_swg_domain_summary_l4`
@@ -29509,7 +29356,6 @@ impl rt::Resource for AfSwgSslDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgSslDetailsL2 {
     /// `GET /nitro/v2/config/af_swg_ssl_details_l2`
@@ -29653,7 +29499,6 @@ impl rt::Resource for AfSwgSslDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgSslDetailsL3 {
     /// `GET /nitro/v2/config/af_swg_ssl_details_l3`
@@ -29797,7 +29642,6 @@ impl rt::Resource for AfSwgSslDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgSslDetailsL4 {
     /// `GET /nitro/v2/config/af_swg_ssl_details_l4`
@@ -30047,7 +29891,6 @@ impl rt::Resource for AfSwgTransDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgTransDetailsL2 {
     /// `GET /nitro/v2/config/af_swg_trans_details_l2`
@@ -30313,7 +30156,6 @@ impl rt::Resource for AfSwgTransDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgTransDetailsL3 {
     /// `GET /nitro/v2/config/af_swg_trans_details_l3`
@@ -30579,7 +30421,6 @@ impl rt::Resource for AfSwgTransDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgTransDetailsL4 {
     /// `GET /nitro/v2/config/af_swg_trans_details_l4`
@@ -30792,7 +30633,6 @@ impl rt::Resource for AfSwgUserDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserDetailsL2 {
     /// `GET /nitro/v2/config/af_swg_user_details_l2`
@@ -31011,7 +30851,6 @@ impl rt::Resource for AfSwgUserDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserDetailsL3 {
     /// `GET /nitro/v2/config/af_swg_user_details_l3`
@@ -31230,7 +31069,6 @@ impl rt::Resource for AfSwgUserDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserDetailsL4 {
     /// `GET /nitro/v2/config/af_swg_user_details_l4`
@@ -31390,7 +31228,6 @@ impl rt::Resource for AfSwgUserSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserSummaryL2 {
     /// `GET /nitro/v2/config/af_swg_user_summary_l2`
@@ -31562,7 +31399,6 @@ impl rt::Resource for AfSwgUserSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserSummaryL3 {
     /// `GET /nitro/v2/config/af_swg_user_summary_l3`
@@ -31734,7 +31570,6 @@ impl rt::Resource for AfSwgUserSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSwgUserSummaryL4 {
     /// `GET /nitro/v2/config/af_swg_user_summary_l4`
@@ -31852,7 +31687,6 @@ impl rt::Resource for AfSystemSafetyConfigL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSystemSafetyConfigL2 {
     /// `GET /nitro/v2/config/af_system_safety_config_l2`
@@ -31982,7 +31816,6 @@ impl rt::Resource for AfSystemSafetyConfigL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSystemSafetyConfigL3 {
     /// `GET /nitro/v2/config/af_system_safety_config_l3`
@@ -32112,7 +31945,6 @@ impl rt::Resource for AfSystemSafetyConfigL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfSystemSafetyConfigL4 {
     /// `GET /nitro/v2/config/af_system_safety_config_l4`
@@ -32222,7 +32054,6 @@ impl rt::Resource for AfTemplates {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfTemplates {
     /// `GET /nitro/v2/config/af_templates`
@@ -32483,7 +32314,6 @@ impl rt::Resource for AfThreatDataL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatDataL2 {
     /// `GET /nitro/v2/config/af_threat_data_l2`
@@ -32750,7 +32580,6 @@ impl rt::Resource for AfThreatDataL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatDataL3 {
     /// `GET /nitro/v2/config/af_threat_data_l3`
@@ -33017,7 +32846,6 @@ impl rt::Resource for AfThreatDataL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatDataL4 {
     /// `GET /nitro/v2/config/af_threat_data_l4`
@@ -33349,7 +33177,6 @@ impl rt::Resource for AfThreatExporterDataL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatExporterDataL2 {
     /// `GET /nitro/v2/config/af_threat_exporter_data_l2`
@@ -33709,7 +33536,6 @@ impl rt::Resource for AfThreatExporterDataL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatExporterDataL3 {
     /// `GET /nitro/v2/config/af_threat_exporter_data_l3`
@@ -34069,7 +33895,6 @@ impl rt::Resource for AfThreatExporterDataL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfThreatExporterDataL4 {
     /// `GET /nitro/v2/config/af_threat_exporter_data_l4`
@@ -34298,7 +34123,6 @@ impl rt::Resource for AfVpnActiveSession1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnActiveSession1 {
     /// `GET /nitro/v2/config/af_vpn_active_session_1`
@@ -34433,7 +34257,6 @@ impl rt::Resource for AfVpnActiveSessionCountL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnActiveSessionCountL2 {
     /// `GET /nitro/v2/config/af_vpn_active_session_count_l2`
@@ -34570,7 +34393,6 @@ impl rt::Resource for AfVpnActiveSessionCountL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnActiveSessionCountL3 {
     /// `GET /nitro/v2/config/af_vpn_active_session_count_l3`
@@ -34707,7 +34529,6 @@ impl rt::Resource for AfVpnActiveSessionCountL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnActiveSessionCountL4 {
     /// `GET /nitro/v2/config/af_vpn_active_session_count_l4`
@@ -34896,7 +34717,6 @@ impl rt::Resource for AfVpnAppL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnAppL2 {
     /// `GET /nitro/v2/config/af_vpn_app_l2`
@@ -35085,7 +34905,6 @@ impl rt::Resource for AfVpnAppL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnAppL3 {
     /// `GET /nitro/v2/config/af_vpn_app_l3`
@@ -35274,7 +35093,6 @@ impl rt::Resource for AfVpnAppL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnAppL4 {
     /// `GET /nitro/v2/config/af_vpn_app_l4`
@@ -35590,7 +35408,6 @@ impl rt::Resource for AfVpnErrorDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorDetailsL2 {
     /// `GET /nitro/v2/config/af_vpn_error_details_l2`
@@ -35906,7 +35723,6 @@ impl rt::Resource for AfVpnErrorDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorDetailsL3 {
     /// `GET /nitro/v2/config/af_vpn_error_details_l3`
@@ -36222,7 +36038,6 @@ impl rt::Resource for AfVpnErrorDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorDetailsL4 {
     /// `GET /nitro/v2/config/af_vpn_error_details_l4`
@@ -36381,7 +36196,6 @@ impl rt::Resource for AfVpnErrorReportsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorReportsL2 {
     /// `GET /nitro/v2/config/af_vpn_error_reports_l2`
@@ -36540,7 +36354,6 @@ impl rt::Resource for AfVpnErrorReportsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorReportsL3 {
     /// `GET /nitro/v2/config/af_vpn_error_reports_l3`
@@ -36699,7 +36512,6 @@ impl rt::Resource for AfVpnErrorReportsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnErrorReportsL4 {
     /// `GET /nitro/v2/config/af_vpn_error_reports_l4`
@@ -36811,7 +36623,6 @@ impl rt::Resource for AfVpnLicenseL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnLicenseL2 {
     /// `GET /nitro/v2/config/af_vpn_license_l2`
@@ -36927,7 +36738,6 @@ impl rt::Resource for AfVpnLicenseL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnLicenseL3 {
     /// `GET /nitro/v2/config/af_vpn_license_l3`
@@ -37043,7 +36853,6 @@ impl rt::Resource for AfVpnLicenseL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnLicenseL4 {
     /// `GET /nitro/v2/config/af_vpn_license_l4`
@@ -37308,7 +37117,6 @@ impl rt::Resource for AfVpnSessionDetailsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnSessionDetailsL2 {
     /// `GET /nitro/v2/config/af_vpn_session_details_l2`
@@ -37573,7 +37381,6 @@ impl rt::Resource for AfVpnSessionDetailsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnSessionDetailsL3 {
     /// `GET /nitro/v2/config/af_vpn_session_details_l3`
@@ -37838,7 +37645,6 @@ impl rt::Resource for AfVpnSessionDetailsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnSessionDetailsL4 {
     /// `GET /nitro/v2/config/af_vpn_session_details_l4`
@@ -37985,7 +37791,6 @@ impl rt::Resource for AfVpnTerminatedSessionsL1 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnTerminatedSessionsL1 {
     /// `GET /nitro/v2/config/af_vpn_terminated_sessions_l1`
@@ -38228,7 +38033,6 @@ impl rt::Resource for AfVpnTerminatedSessionsL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnTerminatedSessionsL2 {
     /// `GET /nitro/v2/config/af_vpn_terminated_sessions_l2`
@@ -38475,7 +38279,6 @@ impl rt::Resource for AfVpnTerminatedSessionsL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnTerminatedSessionsL3 {
     /// `GET /nitro/v2/config/af_vpn_terminated_sessions_l3`
@@ -38722,7 +38525,6 @@ impl rt::Resource for AfVpnTerminatedSessionsL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfVpnTerminatedSessionsL4 {
     /// `GET /nitro/v2/config/af_vpn_terminated_sessions_l4`
@@ -38952,7 +38754,6 @@ impl rt::Resource for AfWafDeployRulesL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWafDeployRulesL2 {
     /// `GET /nitro/v2/config/af_waf_deploy_rules_l2`
@@ -39117,7 +38918,6 @@ impl rt::Resource for AfWafProfileCountersL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWafProfileCountersL2 {
     /// `GET /nitro/v2/config/af_waf_profile_counters_l2`
@@ -39537,7 +39337,6 @@ impl rt::Resource for AfWebMasterL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebMasterL2 {
     /// `GET /nitro/v2/config/af_web_master_l2`
@@ -39957,7 +39756,6 @@ impl rt::Resource for AfWebMasterL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebMasterL3 {
     /// `GET /nitro/v2/config/af_web_master_l3`
@@ -40377,7 +40175,6 @@ impl rt::Resource for AfWebMasterL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebMasterL4 {
     /// `GET /nitro/v2/config/af_web_master_l4`
@@ -40545,7 +40342,6 @@ impl rt::Resource for AfWebReportFirstL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebReportFirstL2 {
     /// `GET /nitro/v2/config/af_web_report_first_l2`
@@ -40713,7 +40509,6 @@ impl rt::Resource for AfWebReportFirstL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebReportFirstL3 {
     /// `GET /nitro/v2/config/af_web_report_first_l3`
@@ -40881,7 +40676,6 @@ impl rt::Resource for AfWebReportFirstL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebReportFirstL4 {
     /// `GET /nitro/v2/config/af_web_report_first_l4`
@@ -41047,7 +40841,6 @@ impl rt::Resource for AfWebUuidReportFirstL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebUuidReportFirstL2 {
     /// `GET /nitro/v2/config/af_web_uuid_report_first_l2`
@@ -41213,7 +41006,6 @@ impl rt::Resource for AfWebUuidReportFirstL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebUuidReportFirstL3 {
     /// `GET /nitro/v2/config/af_web_uuid_report_first_l3`
@@ -41379,7 +41171,6 @@ impl rt::Resource for AfWebUuidReportFirstL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AfWebUuidReportFirstL4 {
     /// `GET /nitro/v2/config/af_web_uuid_report_first_l4`
@@ -41468,7 +41259,6 @@ impl rt::Resource for AgentCertUpload {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `agent_maintenance_wndw` of ADM group `system`.
 ///
@@ -41561,7 +41351,6 @@ impl rt::Resource for AgentMaintenanceWndw {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["cust_id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentMaintenanceWndw {
     /// `DELETE /nitro/v2/config/agent_maintenance_wndw/{cust_id}`
@@ -41828,7 +41617,6 @@ impl rt::Resource for AgentResourceThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentResourceThreshold {
     /// `GET /nitro/v2/config/agent_resource_threshold/{id}`
@@ -41930,7 +41718,6 @@ impl rt::Resource for AgentSnmpInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentSnmpInfo {
     /// `GET /nitro/v2/config/agent_snmp_info`
@@ -42038,7 +41825,6 @@ impl rt::Resource for AgentSnmpManager {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["ip_address"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentSnmpManager {
     /// `POST /nitro/v2/config/agent_snmp_manager`
@@ -42175,7 +41961,6 @@ impl rt::Resource for AgentSnmpMib {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentSnmpMib {
     /// `GET /nitro/v2/config/agent_snmp_mib`
@@ -42310,7 +42095,6 @@ impl rt::Resource for AgentSnmpUser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentSnmpUser {
     /// `POST /nitro/v2/config/agent_snmp_user`
@@ -42432,7 +42216,6 @@ impl rt::Resource for AgentSnmpView {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AgentSnmpView {
     /// `POST /nitro/v2/config/agent_snmp_view`
@@ -42536,7 +42319,6 @@ impl rt::Resource for ApfPolicyInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ApfPolicyInfo {
     /// `GET /nitro/v2/config/apf_policy_info`
@@ -42698,7 +42480,6 @@ impl rt::Resource for AppComponent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `app_summary_detailed_l2` of ADM group `system`.
 ///
@@ -42987,7 +42768,6 @@ impl rt::Resource for AppSummaryDetailedL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppSummaryDetailedL2 {
     /// `GET /nitro/v2/config/app_summary_detailed_l2`
@@ -43280,7 +43060,6 @@ impl rt::Resource for AppSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppSummaryL2 {
     /// `GET /nitro/v2/config/app_summary_l2`
@@ -43579,7 +43358,6 @@ impl rt::Resource for AppSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppSummaryL3 {
     /// `GET /nitro/v2/config/app_summary_l3`
@@ -43878,7 +43656,6 @@ impl rt::Resource for AppSummaryL4 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl AppSummaryL4 {
     /// `GET /nitro/v2/config/app_summary_l4`
@@ -44220,7 +43997,6 @@ impl rt::Resource for AutoselectionPreference {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl AutoselectionPreference {
     /// `GET /nitro/v2/config/autoselection_preference/{id}`
@@ -44519,7 +44295,6 @@ impl rt::Resource for BackupExternalStorage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1";
 }
 impl BackupExternalStorage {
     /// `GET /nitro/v2/config/backup_external_storage/{id}`
@@ -44828,7 +44603,6 @@ impl rt::Resource for BuiltInAgent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl BuiltInAgent {
     /// `POST /nitro/v2/config/built_in_agent`
@@ -44958,7 +44732,6 @@ impl rt::Resource for Capacity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1,4:14.1,7:14.1";
 }
 impl Capacity {
     /// `GET /nitro/v2/config/capacity/{id}`
@@ -45049,7 +44822,6 @@ impl rt::Resource for CcLasAutoActivate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `cc_profile` of ADM group `system`.
 ///
@@ -45209,7 +44981,6 @@ impl rt::Resource for CcProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,5:14.1";
 }
 impl CcProfile {
     /// `POST /nitro/v2/config/cc_profile`
@@ -45567,7 +45338,6 @@ impl rt::Resource for CliPrompt {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CliPrompt {
     /// `PUT /nitro/v2/config/cli_prompt`
@@ -45933,7 +45703,6 @@ impl rt::Resource for CsvExport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:14.1,10:14.1,14:14.1,15:14.1,18:14.1";
 }
 impl CsvExport {
     /// `POST /nitro/v2/config/csv_export`
@@ -46038,7 +45807,6 @@ impl rt::Resource for CurrentHostname {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1";
 }
 impl CurrentHostname {
     /// `GET /nitro/v2/config/current_hostname`
@@ -46187,7 +45955,6 @@ impl rt::Resource for CustomCacert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl CustomCacert {
     /// `DELETE /nitro/v2/config/custom_cacert`
@@ -46297,7 +46064,6 @@ impl rt::Resource for DatabaseStorageManagement {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DatabaseStorageManagement {
     /// `GET /nitro/v2/config/database_storage_management`
@@ -46379,7 +46145,6 @@ impl rt::Resource for DatabaseStorageMetrics {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DatabaseStorageMetrics {
     /// `GET /nitro/v2/config/database_storage_metrics`
@@ -46494,7 +46259,6 @@ impl rt::Resource for DbCorruptionCheck {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCorruptionCheck {
     /// `POST /nitro/v2/config/db_corruption_check`
@@ -46601,7 +46365,6 @@ impl rt::Resource for DbUsageTrend {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `device_backup` of ADM group `system`.
 ///
@@ -46709,7 +46472,6 @@ impl rt::Resource for DeviceBackup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:14.1";
 }
 impl DeviceBackup {
     /// `DELETE /nitro/v2/config/device_backup/{id}`
@@ -46847,7 +46609,6 @@ impl rt::Resource for DeviceBackupPolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1,10:14.1";
 }
 impl DeviceBackupPolicy {
     /// `GET /nitro/v2/config/device_backup_policy`
@@ -46974,7 +46735,6 @@ impl rt::Resource for DeviceMaintenanceSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DeviceMaintenanceSettings {
     /// `POST /nitro/v2/config/device_maintenance_settings`
@@ -47179,7 +46939,6 @@ impl rt::Resource for DeviceTechsupport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DeviceTechsupport {
     /// `DELETE /nitro/v2/config/device_techsupport/{id}`
@@ -47307,7 +47066,6 @@ impl rt::Resource for DeviceTelemetryStatusSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `dns_domain_entry` of ADM group `system`.
 ///
@@ -47526,7 +47284,6 @@ impl rt::Resource for DownloadTelemetry {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DownloadTelemetry {
     /// `POST /nitro/v2/config/download_telemetry`
@@ -47666,7 +47423,6 @@ impl rt::Resource for DynamicTasks {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DynamicTasks {
     /// `GET /nitro/v2/config/dynamic_tasks`
@@ -47745,7 +47501,6 @@ impl rt::Resource for DynamicTasksInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `dynamic_tasks_notification` of ADM group `system`.
 ///
@@ -47812,7 +47567,6 @@ impl rt::Resource for DynamicTasksNotification {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `dynamic_tasks_notification_profile` of ADM group `system`.
 ///
@@ -47897,7 +47651,6 @@ impl rt::Resource for DynamicTasksNotificationProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `entity_map` of ADM group `system`.
 ///
@@ -48095,7 +47848,6 @@ impl rt::Resource for ExportReport {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1,11:14.1,12:14.1,13:14.1";
 }
 impl ExportReport {
     /// `POST /nitro/v2/config/export_report`
@@ -48253,7 +48005,6 @@ impl rt::Resource for ExportReportJob {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "7:14.1,11:14.1,12:14.1,13:14.1";
 }
 impl ExportReportJob {
     /// `DELETE /nitro/v2/config/export_report_job/{id}`
@@ -48363,7 +48114,6 @@ impl rt::Resource for ExternalServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl ExternalServer {
     /// `GET /nitro/v2/config/external_server/{id}`
@@ -48437,7 +48187,6 @@ impl rt::Resource for FeatureEnablementControl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl FeatureEnablementControl {
     /// `GET /nitro/v2/config/feature_enablement_control`
@@ -48551,7 +48300,6 @@ impl rt::Resource for FeatureMigrationStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl FeatureMigrationStatus {
     /// `GET /nitro/v2/config/feature_migration_status`
@@ -48749,7 +48497,6 @@ impl rt::Resource for GeodbUpgrade {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl GeodbUpgrade {
     /// `POST /nitro/v2/config/geodb_upgrade`
@@ -48867,7 +48614,6 @@ impl rt::Resource for HaInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl HaInfo {
     /// `POST /nitro/v2/config/ha_info`
@@ -48979,7 +48725,6 @@ impl rt::Resource for InstanceFilter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl InstanceFilter {
     /// `POST /nitro/v2/config/instance_filter`
@@ -49312,7 +49057,6 @@ impl rt::Resource for JazzLicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1";
 }
 impl JazzLicense {
     /// `GET /nitro/v2/config/jazz_license`
@@ -49554,7 +49298,6 @@ impl rt::Resource for JobSchedule {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl JobSchedule {
     /// `POST /nitro/v2/config/job_schedule`
@@ -49704,7 +49447,6 @@ impl rt::Resource for LasAutoActivateOnprem {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_certchain` of ADM group `system`.
 ///
@@ -49771,7 +49513,6 @@ impl rt::Resource for LasCertchain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_lic_activate` of ADM group `system`.
 ///
@@ -49926,7 +49667,6 @@ impl rt::Resource for LasLicActivate {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_lic_apply` of ADM group `system`.
 ///
@@ -49991,7 +49731,6 @@ impl rt::Resource for LasLicApply {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_lic_darksite_info` of ADM group `system`.
 ///
@@ -50100,7 +49839,6 @@ impl rt::Resource for LasLicDarksiteInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_lic_init` of ADM group `system`.
 ///
@@ -50247,7 +49985,6 @@ impl rt::Resource for LasLicInit {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `las_signeddata` of ADM group `system`.
 ///
@@ -50310,7 +50047,6 @@ impl rt::Resource for LasSigneddata {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `latest_aa_vserver_counters_l2` of ADM group `system`.
 ///
@@ -50392,7 +50128,6 @@ impl rt::Resource for LatestAaVserverCountersL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LatestAaVserverCountersL2 {
     /// `GET /nitro/v2/config/latest_aa_vserver_counters_l2`
@@ -50480,7 +50215,6 @@ impl rt::Resource for LatestAaVserverCountersL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LatestAaVserverCountersL3 {
     /// `GET /nitro/v2/config/latest_aa_vserver_counters_l3`
@@ -50558,7 +50292,6 @@ impl rt::Resource for LatestAppSummaryL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LatestAppSummaryL2 {
     /// `GET /nitro/v2/config/latest_app_summary_l2`
@@ -50636,7 +50369,6 @@ impl rt::Resource for LatestAppSummaryL3 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl LatestAppSummaryL3 {
     /// `GET /nitro/v2/config/latest_app_summary_l3`
@@ -50971,7 +50703,6 @@ impl rt::Resource for LicDarksite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `login` of ADM group `system`.
 ///
@@ -51127,7 +50858,6 @@ impl rt::Resource for Login {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "7:14.1,8:14.1,11:14.1,15:14.1";
 }
 impl Login {
     /// `POST /nitro/v2/config/login`
@@ -51443,7 +51173,6 @@ impl rt::Resource for MailProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,5:14.1,6:14.1,7:14.1";
 }
 impl MailProfile {
     /// `POST /nitro/v2/config/mail_profile`
@@ -51842,7 +51571,6 @@ impl rt::Resource for MasAgentImage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const FIELDS_SINCE: &'static str = "0:14.1,6:14.1,7:14.1,8:14.1,9:14.1,10:14.1,11:14.1,12:14.1,13:14.1";
 }
 impl MasAgentImage {
     /// `DELETE /nitro/v2/config/mas_agent_image/{file_name}`
@@ -51952,7 +51680,6 @@ impl rt::Resource for MasAgentVersionHistory {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MasAgentVersionHistory {
     /// `GET /nitro/v2/config/mas_agent_version_history`
@@ -52341,7 +52068,6 @@ impl rt::Resource for MasLicense {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,3:14.1,6:14.1,7:14.1,9:14.1,10:14.1,11:14.1,14:14.1,16:14.1,20:14.1,21:14.1,23:14.1,24:14.1,25:14.1,26:14.1,27:14.1,28:14.1,29:14.1,30:14.1,31:14.1,32:14.1,33:14.1,34:14.1,40:14.1,45:14.1,48:14.1,51:14.1,52:14.1";
 }
 impl MasLicense {
     /// `GET /nitro/v2/config/mas_license`
@@ -52806,7 +52532,6 @@ impl rt::Resource for MigrateToLas {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `module_purge_setting` of ADM group `system`.
 ///
@@ -52878,7 +52603,6 @@ impl rt::Resource for ModulePurgeSetting {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ModulePurgeSetting {
     /// `GET /nitro/v2/config/module_purge_setting/{id}`
@@ -53179,7 +52903,6 @@ impl rt::Resource for Mps {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "3:14.1,4:14.1,5:14.1,6:14.1,7:14.1,8:14.1,9:14.1,10:14.1,11:14.1,12:14.1,13:14.1,20:14.1,21:14.1,27:14.1,31:14.1,32:14.1";
 }
 impl Mps {
     /// `GET /nitro/v2/config/mps`
@@ -53508,7 +53231,6 @@ impl rt::Resource for MpsAgent {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "0:14.1,1:14.1,3:14.1,4:14.1,11:14.1,12:14.1,15:14.1,16:14.1,18:14.1,19:14.1,24:14.1,27:14.1,28:14.1,30:14.1,34:14.1,42:14.1,43:14.1";
 }
 impl MpsAgent {
     /// `DELETE /nitro/v2/config/mps_agent/{id}`
@@ -53676,7 +53398,6 @@ impl rt::Resource for MpsAgentDiag {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsAgentDiag {
     /// `DELETE /nitro/v2/config/mps_agent_diag/{id}`
@@ -53797,7 +53518,6 @@ impl rt::Resource for MpsCcpClient {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsCcpClient {
     /// `GET /nitro/v2/config/mps_ccp_client/{id}`
@@ -53997,7 +53717,6 @@ impl rt::Resource for MpsDatacenter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:14.1,10:14.1,11:14.1,12:14.1";
 }
 impl MpsDatacenter {
     /// `POST /nitro/v2/config/mps_datacenter`
@@ -54256,7 +53975,6 @@ impl rt::Resource for MpsFeature {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsFeature {
     /// `POST /nitro/v2/config/mps_feature`
@@ -54358,7 +54076,6 @@ impl rt::Resource for MpsFingerprint {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsFingerprint {
     /// `GET /nitro/v2/config/mps_fingerprint`
@@ -54643,7 +54360,6 @@ impl rt::Resource for MpsHealth {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "12:14.1";
 }
 impl MpsHealth {
     /// `GET /nitro/v2/config/mps_health/{id}`
@@ -54843,7 +54559,6 @@ impl rt::Resource for MpsMgmtNetworkConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsMgmtNetworkConfig {
     /// `GET /nitro/v2/config/mps_mgmt_network_config`
@@ -55474,7 +55189,6 @@ impl rt::Resource for Mpsgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "4:14.1,6:14.1,8:14.1,9:14.1,10:14.1,11:14.1,19:14.1,24:14.1";
 }
 impl Mpsgroup {
     /// `POST /nitro/v2/config/mpsgroup`
@@ -55652,7 +55366,6 @@ impl rt::Resource for MpsgroupCpScope {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl MpsgroupCpScope {
     /// `POST /nitro/v2/config/mpsgroup_cp_scope`
@@ -55958,7 +55671,6 @@ impl rt::Resource for Mpsuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "2:14.1,5:14.1,11:14.1";
 }
 impl Mpsuser {
     /// `POST /nitro/v2/config/mpsuser`
@@ -56073,7 +55785,6 @@ impl rt::Resource for MspTenant {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `notification_digest_settings` of ADM group `system`.
 ///
@@ -56194,7 +55905,6 @@ impl rt::Resource for NotificationDigestSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "10:14.1";
 }
 impl NotificationDigestSettings {
     /// `GET /nitro/v2/config/notification_digest_settings/{id}`
@@ -56335,7 +56045,6 @@ impl rt::Resource for NotifyService {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `ns_for_las` of ADM group `system`.
 ///
@@ -56438,7 +56147,6 @@ impl rt::Resource for NsForLas {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsForLas {
     /// `POST /nitro/v2/config/ns_for_las`
@@ -56536,7 +56244,6 @@ impl rt::Resource for NsLpeid {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsLpeid {
     /// `GET /nitro/v2/config/ns_lpeid`
@@ -56730,7 +56437,6 @@ impl rt::Resource for NsSecurityAdvisory {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSecurityAdvisory {
     /// `POST /nitro/v2/config/ns_security_advisory`
@@ -56904,7 +56610,6 @@ impl rt::Resource for NsSslZerotouchParam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsSslZerotouchParam {
     /// `POST /nitro/v2/config/ns_ssl_zerotouch_param`
@@ -56994,7 +56699,6 @@ impl rt::Resource for NsVserverAnalyticsSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsVserverAnalyticsSummary {
     /// `GET /nitro/v2/config/ns_vserver_analytics_summary`
@@ -57419,7 +57123,6 @@ impl rt::Resource for OnpremDiag {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl OnpremDiag {
     /// `POST /nitro/v2/config/onprem_diag`
@@ -57520,7 +57223,6 @@ impl rt::Resource for PagerdutyProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PagerdutyProfile {
     /// `POST /nitro/v2/config/pagerduty_profile`
@@ -57737,7 +57439,6 @@ impl rt::Resource for PooledSaasLacInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `property_map` of ADM group `system`.
 ///
@@ -57900,7 +57601,6 @@ impl rt::Resource for ProxyServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ProxyServer {
     /// `GET /nitro/v2/config/proxy_server/{id}`
@@ -57999,7 +57699,6 @@ impl rt::Resource for PrunePolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["policy_name"];
-    const FIELDS_SINCE: &'static str = "1:14.1";
 }
 impl PrunePolicy {
     /// `GET /nitro/v2/config/prune_policy`
@@ -58116,7 +57815,6 @@ impl rt::Resource for PublicIpBlockLookup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl PublicIpBlockLookup {
     /// `GET /nitro/v2/config/public_ip_block_lookup`
@@ -59698,7 +59396,6 @@ impl rt::Resource for RemoteBackupConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:14.1,15:14.1";
 }
 impl RemoteBackupConfig {
     /// `POST /nitro/v2/config/remote_backup_config`
@@ -59787,7 +59484,6 @@ impl rt::Resource for ReportTimezone {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "1:14.1";
 }
 impl ReportTimezone {
     /// `GET /nitro/v2/config/report_timezone`
@@ -60177,7 +59873,6 @@ impl rt::Resource for SecretServerDetails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SecretServerDetails {
     /// `GET /nitro/v2/config/secret_server_details`
@@ -60340,7 +60035,6 @@ impl rt::Resource for SentMails {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:14.1,12:14.1,17:14.1";
 }
 impl SentMails {
     /// `DELETE /nitro/v2/config/sent_mails/{id}`
@@ -60796,7 +60490,6 @@ impl rt::Resource for ServerNodes {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,13:14.1,15:14.1";
 }
 impl ServerNodes {
     /// `POST /nitro/v2/config/server_nodes`
@@ -61021,7 +60714,6 @@ impl rt::Resource for ServicenowProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ServicenowProfile {
     /// `POST /nitro/v2/config/servicenow_profile`
@@ -61127,7 +60819,6 @@ impl rt::Resource for ServicenowTickets {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl ServicenowTickets {
     /// `GET /nitro/v2/config/servicenow_tickets/{id}`
@@ -61298,7 +60989,6 @@ impl rt::Resource for SiAsLearnLearntRulesL2 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SiAsLearnLearntRulesL2 {
     /// `GET /nitro/v2/config/si_as_learn_learnt_rules_l2`
@@ -61423,7 +61113,6 @@ impl rt::Resource for SlackProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl SlackProfile {
     /// `POST /nitro/v2/config/slack_profile`
@@ -62032,7 +61721,6 @@ impl rt::Resource for SnmpAlarmConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "2:14.1,5:14.1,7:14.1";
 }
 impl SnmpAlarmConfig {
     /// `GET /nitro/v2/config/snmp_alarm_config/{name}`
@@ -63064,7 +62752,6 @@ impl rt::Resource for StartFlexeraMigration {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `start_las_migration` of ADM group `system`.
 ///
@@ -63129,7 +62816,6 @@ impl rt::Resource for StartLasMigration {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `static_route` of ADM group `system`.
 ///
@@ -63418,7 +63104,6 @@ impl rt::Resource for SyslogMessages {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const FIELDS_SINCE: &'static str = "0:14.1,11:14.1,12:14.1,13:14.1";
 }
 impl SyslogMessages {
     /// `GET /nitro/v2/config/syslog_messages`
@@ -63901,7 +63586,6 @@ impl rt::Resource for SyslogServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["name"];
-    const FIELDS_SINCE: &'static str = "1:14.1,12:14.1";
 }
 impl SyslogServer {
     /// `POST /nitro/v2/config/syslog_server`
@@ -64118,7 +63802,6 @@ impl rt::Resource for SystemSettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,3:14.1,4:14.1,7:14.1,8:14.1,12:14.1,14:14.1,16:14.1,17:14.1,19:14.1";
 }
 impl SystemSettings {
     /// `GET /nitro/v2/config/system_settings`
@@ -64308,7 +63991,6 @@ impl rt::Resource for SystemThreshold {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "9:14.1,13:14.1,18:14.1,19:14.1";
 }
 impl SystemThreshold {
     /// `GET /nitro/v2/config/system_threshold`
@@ -64446,7 +64128,6 @@ impl rt::Resource for TacacsServer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "3:14.1";
 }
 impl TacacsServer {
     /// `POST /nitro/v2/config/tacacs_server`
@@ -64986,7 +64667,6 @@ impl rt::Resource for TelemetryErrorCodeMapping {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TelemetryErrorCodeMapping {
     /// `GET /nitro/v2/config/telemetry_error_code_mapping`
@@ -65105,7 +64785,6 @@ impl rt::Resource for TelemetryExecutionStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TelemetryExecutionStatus {
     /// `GET /nitro/v2/config/telemetry_execution_status`
@@ -65220,7 +64899,6 @@ impl rt::Resource for TelemetryInfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TelemetryInfo {
     /// `GET /nitro/v2/config/telemetry_info/{id}`
@@ -65318,7 +64996,6 @@ impl rt::Resource for TelemetrySendStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TelemetrySendStatus {
     /// `GET /nitro/v2/config/telemetry_send_status/{id}`
@@ -65480,7 +65157,6 @@ impl rt::Resource for Tenant {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const FIELDS_SINCE: &'static str = "1:14.1,4:14.1,6:14.1,7:14.1,15:14.1";
 }
 impl Tenant {
     /// `POST /nitro/v2/config/tenant`
@@ -65810,7 +65486,6 @@ impl rt::Resource for TenantGeo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TenantGeo {
     /// `GET /nitro/v2/config/tenant_geo`
@@ -66087,7 +65762,6 @@ impl rt::Resource for TenantProvisioningStatus {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TenantProvisioningStatus {
     /// `GET /nitro/v2/config/tenant_provisioning_status/{id}`
@@ -66474,7 +66148,6 @@ impl rt::Resource for TestMail {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl TestMail {
     /// `POST /nitro/v2/config/test_mail`
@@ -66691,7 +66364,6 @@ impl rt::Resource for TlmyInsights {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `tlmy_insights_onprem` of ADM group `system`.
 ///
@@ -66829,7 +66501,6 @@ impl rt::Resource for TlmyInsightsOnprem {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `tlmy_ns_device` of ADM group `system`.
 ///
@@ -66963,7 +66634,6 @@ impl rt::Resource for TlmyNsDevice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 /// NITRO config resource `trap_forward_profile` of ADM group `system`.
 ///
@@ -67431,7 +67101,6 @@ impl rt::Resource for UberDashboardSummary {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["id"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UberDashboardSummary {
     /// `GET /nitro/v2/config/uber_dashboard_summary/{id}`
@@ -67779,7 +67448,6 @@ impl rt::Resource for UiProfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl UiProfile {
     /// `GET /nitro/v2/config/ui_profile`
@@ -67984,7 +67652,6 @@ impl rt::Resource for VserverMetricsConfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl VserverMetricsConfig {
     /// `POST /nitro/v2/config/vserver_metrics_config`

@@ -178,7 +178,6 @@ impl rt::Resource for DbCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCert {
     /// `GET /nitro/v2/config/db_cert`
@@ -250,7 +249,6 @@ impl rt::Resource for DbCipherSuite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["cipher_suite_name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCipherSuite {
     /// `GET /nitro/v2/config/db_cipher_suite/{cipher_suite_name}`
@@ -324,7 +322,6 @@ impl rt::Resource for DbCipherSuites {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbCipherSuites {
     /// `GET /nitro/v2/config/db_cipher_suites`
@@ -423,7 +420,6 @@ impl rt::Resource for DbRootCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbRootCert {
     /// `DELETE /nitro/v2/config/db_root_cert/{file_name}`
@@ -538,7 +534,6 @@ impl rt::Resource for DbServerCert {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbServerCert {
     /// `DELETE /nitro/v2/config/db_server_cert/{file_name}`
@@ -653,7 +648,6 @@ impl rt::Resource for DbServerKey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &["file_name"];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl DbServerKey {
     /// `DELETE /nitro/v2/config/db_server_key/{file_name}`
@@ -826,7 +820,6 @@ impl rt::Resource for NsHealthMonitor {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl NsHealthMonitor {
     /// `GET /nitro/v2/config/ns_health_monitor`
@@ -904,7 +897,6 @@ impl rt::Resource for QuickLinks {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdmV2;
     const KEYS: &'static [&'static str] = &[];
-    const SINCE: Option<&'static str> = Some("14.1");
 }
 impl QuickLinks {
     /// `GET /nitro/v2/config/quick_links`
