@@ -5,8 +5,8 @@
 //! under specs/nitro/ equal a fresh scrape. Skipped, with a message, when
 //! the shared folder is absent.
 
-use codegen::frontend::nitro::{read_nitro, snapshot_json, NitroSettings};
-use codegen::ir::Product;
+use codegen::frontend::nitro::{read_nitro, NitroSettings};
+use codegen::ir::{snapshot_json, Product};
 use codegen::Lowered;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -76,8 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes an IR snapshot in the format `cargo xtask scrape` uses
-/// ([`codegen::frontend::nitro::snapshot_json`]), atomically. Shared with
+/// ([`codegen::ir::snapshot_json`]), atomically. Shared with
 /// `scrape-bundle`.
 pub fn write_snapshot(out: &std::path::Path, api: &Api) -> anyhow::Result<()> {
-    crate::write::write_file(out, codegen::frontend::nitro::snapshot_json(api))
+    crate::write::write_file(out, codegen::ir::snapshot_json(api))
 }

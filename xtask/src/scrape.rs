@@ -6,7 +6,7 @@
 //! into `specs/nitro/<product>/<release>.json`: `cargo xtask scrape --all`.
 //!
 //! Writes the [`codegen::ir::Api`] as snapshot JSON (pretty, short objects
-//! on one line: [`codegen::frontend::nitro::snapshot_json`]),
+//! on one line: [`codegen::ir::snapshot_json`]),
 //! prints a summary (pages, resources by kind, properties, diagnostics) to
 //! stdout and the diagnostics to stderr (errors and warnings; `-v` adds
 //! notes, `-q` leaves out warnings). Snapshots are written atomically.
@@ -16,8 +16,8 @@
 //! inspection but must not be committed as is.
 
 use anyhow::bail;
-use codegen::frontend::nitro::{read_nitro, snapshot_json, NitroSettings};
-use codegen::ir::{Product, ResourceKind};
+use codegen::frontend::nitro::{read_nitro, NitroSettings};
+use codegen::ir::{snapshot_json, Product, ResourceKind};
 use codegen::{Lowered, Severity};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -62,9 +62,6 @@ mod groups;
 pub(crate) mod lower;
 mod markup;
 mod page;
-mod snapshot;
-
-pub use snapshot::{reflow, snapshot_json};
 
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::frontend::limits::{self, Limits};
