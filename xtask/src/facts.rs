@@ -45,18 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         overlay_errors(&mut lowered.api, errors);
         lowered.diagnostics.extend(diagnostics);
     }
-    lowered.diagnostics.sort();
-    for diagnostic in &lowered.diagnostics {
-        if crate::verbosity().shows(diagnostic.severity) || (diagnostic.severity == codegen::Severity::Note && diagnostic.resource.is_none() && crate::verbosity() >= crate::Verbosity::Normal) {
-            eprintln!("{diagnostic}");
-        }
-    }
-    let notes = lowered.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Note && d.resource.is_some()).count();
-    if notes > 0 && crate::verbosity() < crate::Verbosity::Verbose {
-        eprintln!("({notes} per-property notes not shown; -v lists them)");
-    }
-    if lowered.has_errors() {
-        return Ok(ExitCode::FAILURE);
+    if crate::report::report(&lowered.diagnostics).failed() {
+        return Ok(crate::report::failure("the facts were not fully read (errors above); not written"));
     }
     let api = &lowered.api;
     let properties: usize = api.resources.values().map(|r| r.properties.len()).sum();
