@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let base: Option<Api> = match &args.base {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Some(serde_json::from_str(&text).with_context(|| format!("{} is not an IR snapshot", path.display()))?)
+            Some(codegen::ir::parse_snapshot(&text).with_context(|| format!("{} is not an IR snapshot", path.display()))?)
         }
         None => None,
     };

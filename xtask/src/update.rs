@@ -155,7 +155,7 @@ fn previous_target(specs: &Path, product: Product) -> anyhow::Result<Option<Api>
     };
     let path = folder.join(format!("{release}.json"));
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Some(serde_json::from_str(&text).with_context(|| format!("{} is not IR JSON", path.display()))?))
+    Ok(Some(codegen::ir::parse_snapshot(&text).with_context(|| format!("{} is not IR JSON", path.display()))?))
 }
 
 /// `https://<host>[:port]` with nothing else: credentials in the URL,
