@@ -1,7 +1,8 @@
 //! Diagnostics: what a stage found wrong in its input, with the place it
 //! found it. Stages collect these and carry on; the driver (xtask) prints
-//! them sorted by location as `file:row: resource: message` and stops
-//! between stages when any is an error. Bad input never panics.
+//! them sorted by location as `file:row: severity: resource: message
+//! (hint: ...)` by one policy for every subcommand (`xtask/src/report.rs`)
+//! and stops between stages when any is an error. Bad input never panics.
 
 use crate::ir::Origin;
 use serde::Serialize;

@@ -185,7 +185,7 @@ fn read_snapshot(product: Product, path: &Path) -> (Option<Api>, Vec<Diagnostic>
         Ok(text) => text,
         Err(error) => return (None, vec![Diagnostic::error(origin, format!("cannot read snapshot: {error}"))]),
     };
-    match serde_json::from_str::<Api>(&text) {
+    match crate::ir::parse_snapshot(&text) {
         Ok(api) => {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
             let mut diagnostics = Vec::new();

@@ -36,6 +36,7 @@ pub fn shared_root() -> Option<PathBuf> {
 }
 
 pub mod hand_model;
+pub mod nested;
 pub mod nitro_server;
 pub mod throughput;
 pub mod tls_server;

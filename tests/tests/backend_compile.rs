@@ -3,14 +3,14 @@
 //!
 //! The fixture's crate is written to `target/backend-fixture/netscaler/`
 //! beside a copy of the hand-written runtime (the same layout as
-//! `generated/`), then checked with its own target folder so the
-//! workspace's build lock is not held. This is the crate users get, only
+//! `generated/`), then checked in the target folder all nested builds
+//! share ([`netscaler_tests::nested`]), so the workspace's build lock is
+//! not held and the dependencies are compiled once per run. This is the crate users get, only
 //! with fewer resources.
 
 use codegen::backend::{emit, EmitSettings, RUNTIME_DIR};
 use codegen::ir::Api;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixture_apis() -> Vec<Api> {
     let folder = netscaler_tests::fixtures().join("backend");
@@ -61,18 +61,8 @@ fn write_fixture_crate() -> PathBuf {
 }
 
 fn cargo(krate: &Path, args: &[&str]) -> (bool, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(krate)
-        .env("CARGO_TARGET_DIR", krate.parent().unwrap().join("target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("CARGO_BUILD_TARGET_DIR")
-        .output()
-        .expect("cargo runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    let output = netscaler_tests::nested::cargo(&krate.join("Cargo.toml"), args);
+    (output.status.success(), netscaler_tests::nested::text(&output))
 }
 
 #[test]

@@ -9,8 +9,7 @@
 
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::frontend::facts::{overlay_errors, read_facts, read_facts_errors};
-use codegen::frontend::nitro::snapshot_json;
-use codegen::ir::Api;
+use codegen::ir::{snapshot_json, Api};
 
 fn committed(path: &str) -> String {
     std::fs::read_to_string(netscaler_tests::workspace_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -2,8 +2,8 @@
 //! (tests/fixtures/nitro/): the IR and the diagnostics as insta snapshots,
 //! plus targeted checks of the facts each fixture was written to carry.
 
-use codegen::frontend::nitro::{read_nitro, snapshot_json, NitroSettings};
-use codegen::ir::{Access, DataType, Method, Product, ResourceKind};
+use codegen::frontend::nitro::{read_nitro, NitroSettings};
+use codegen::ir::{snapshot_json, Access, DataType, Method, Product, ResourceKind};
 use codegen::{Diagnostic, Lowered};
 
 fn read(product: Product, descriptions: bool) -> Lowered {

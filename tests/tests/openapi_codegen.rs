@@ -8,7 +8,6 @@ use codegen::ir::{Api, Product};
 use codegen::Severity;
 use netscaler_tests::{fixtures, workspace_root};
 use std::path::Path;
-use std::process::Command;
 
 /// The fixtures that lower without errors, one per construct.
 const FIXTURES: &[&str] = &[
@@ -118,21 +117,13 @@ fn generated_code_compiles() {
         generated.display().to_string()
     );
     write_if_changed(&krate.join("Cargo.toml"), &manifest);
-    // The workspace's lock keeps dependency versions (and so the build
-    // cache in `target/openapi-compile/target`) stable.
+    // The workspace's lock keeps dependency versions (and so the shared
+    // build cache of nested builds) stable.
     if !krate.join("Cargo.lock").exists() {
         std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["check", "--quiet", "--manifest-path"])
-        .arg(krate.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", krate.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "generated code does not compile:\n{stderr}");
+    let output = netscaler_tests::nested::cargo(&krate.join("Cargo.toml"), &["check", "--quiet"]);
+    assert!(output.status.success(), "generated code does not compile:\n{}", netscaler_tests::nested::text(&output));
 }
 
 fn write_if_changed(path: &Path, text: &str) {

@@ -83,16 +83,9 @@ fn public_documents_lower_emit_and_compile() {
     if !krate.join("Cargo.lock").exists() {
         std::fs::copy(workspace_root().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // Shares the build cache of the compile test in openapi_codegen.rs.
-    let output = Command::new(cargo)
-        .args(["check", "--quiet", "--manifest-path"])
-        .arg(krate.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", workspace_root().join("target").join("openapi-compile").join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "generated code does not compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    // Shares the build cache of every nested build (netscaler_tests::nested).
+    let output = netscaler_tests::nested::cargo(&krate.join("Cargo.toml"), &["check", "--quiet"]);
+    assert!(output.status.success(), "generated code does not compile:\n{}", netscaler_tests::nested::text(&output));
 }
 
 fn write_if_changed(path: &Path, text: &str) {

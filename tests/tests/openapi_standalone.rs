@@ -14,7 +14,6 @@ use codegen::ir::Product;
 use codegen::Severity;
 use netscaler_tests::{fixtures, workspace_root};
 use std::path::Path;
-use std::process::Command;
 
 const FIXTURES: &[&str] = &[
     "additional_properties",
@@ -133,35 +132,27 @@ fn standalone_crate_compiles_packages_and_round_trips() {
             std::fs::copy(workspace_root().join("Cargo.lock"), folder.join("Cargo.lock")).unwrap();
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = root.join("target");
-    let output = Command::new(&cargo)
-        .args(["test", "--quiet", "--manifest-path"])
-        .arg(check.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("cargo runs");
+    let target = netscaler_tests::nested::target_dir();
+    let output = netscaler_tests::nested::cargo(&check.join("Cargo.toml"), &["test", "--quiet"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "round-trip crate fails:\n{stdout}\n{stderr}");
     assert!(stdout.contains("test result: ok. 4 passed"), "{stdout}");
 
     // `cargo package` of the generated crate as a user would publish it.
+    // (The file of an earlier run must not pass for this one's.)
+    let packaged_file = target.join("package").join("roundtrip-client-0.1.0.crate");
+    let _ = std::fs::remove_file(&packaged_file);
     let package = |offline: bool| {
-        let mut command = Command::new(&cargo);
-        command.args(["package", "--no-verify", "--allow-dirty", "--quiet", "--manifest-path"]).arg(krate.join("Cargo.toml")).env("CARGO_TARGET_DIR", &target);
-        if offline {
-            command.arg("--offline");
-        }
-        command.output().expect("cargo runs")
+        let args = ["package", "--no-verify", "--allow-dirty", "--quiet", "--offline"];
+        netscaler_tests::nested::cargo(&krate.join("Cargo.toml"), &args[..if offline { 5 } else { 4 }])
     };
     let mut packaged = package(true);
     if !packaged.status.success() {
         packaged = package(false);
     }
     assert!(packaged.status.success(), "cargo package fails:\n{}", String::from_utf8_lossy(&packaged.stderr));
-    assert!(target.join("package").join("roundtrip-client-0.1.0.crate").is_file());
+    assert!(packaged_file.is_file());
 }
 
 fn write_if_changed(path: &Path, text: &str) {

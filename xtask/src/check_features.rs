@@ -67,8 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("error: these do not compile alone: {}", failed.join(", "));
-        Ok(ExitCode::FAILURE)
+        Ok(crate::report::failure(format!("these do not compile alone: {}", failed.join(", "))))
     }
 }
 

@@ -20,7 +20,6 @@ use codegen::backend::{self, is_marker_line, EmitSettings, Plan, GENERATED_MARKE
 use codegen::inputs::TARGETS_FILE;
 use codegen::pipeline;
 use codegen::ir::Product;
-use codegen::Severity;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,8 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let left = format!("{shown}/ left as it is");
 
     if !specs.is_dir() {
-        eprintln!("error: specs folder {} does not exist; {left}", specs.display());
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::report::failure(format!("specs folder {} does not exist; {left}", specs.display())));
     }
     let targets: BTreeMap<Product, String> = args.target.iter().cloned().collect();
     crate::progress(&format!("reading {} and emitting ...", specs.display()));
@@ -82,8 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let run = pipeline::generate(&specs, &generated, &targets, &settings).with_context(|| format!("comparing {shown}/"))?;
     let (inputs, emitted) = (&run.inputs, &run.emitted);
     if !inputs.releases.keys().any(|product| matches!(product, Product::Adc | Product::Adm)) && run.errors() == 0 {
-        eprintln!("error: no IR snapshots under {} (specs/nitro/<product>/<release>.json); {left}", specs.join("nitro").display());
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::report::failure(format!("no IR snapshots under {} (specs/nitro/<product>/<release>.json); {left}", specs.join("nitro").display())));
     }
     for (product, releases) in &inputs.releases {
         let emitting = releases.last().map_or("-", String::as_str);
@@ -95,10 +92,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         println!("{}: emitting {emitting} ({why}); releases read: {}", product.as_str(), releases.join(", "));
     }
-    let errors = report_diagnostics(&run.diagnostics);
-    let Some(plan) = run.plan.as_ref().filter(|_| errors == 0) else {
-        eprintln!("error: {errors} error(s) in the inputs; {left}");
-        return Ok(ExitCode::FAILURE);
+    let counts = crate::report::report(&run.diagnostics);
+    let Some(plan) = run.plan.as_ref().filter(|_| !counts.failed()) else {
+        return Ok(crate::report::failure(format!("{} error(s) in the inputs; {left}", counts.errors)));
     };
     if !crate::verbosity().eq(&crate::Verbosity::Quiet) {
         for path in &plan.unmanaged {
@@ -133,16 +129,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for path in &foreign {
             eprintln!("  not written by `cargo xtask codegen`: {shown}/{}", path.display());
         }
-        eprintln!("error: {} file(s) would be overwritten that do not start with the @generated marker; {left} (--force overwrites them)", foreign.len());
-        return Ok(ExitCode::FAILURE);
+        let message = format!("{} file(s) would be overwritten that do not start with the @generated marker; {left} (--force overwrites them)", foreign.len());
+        return Ok(crate::report::failure(message));
     }
     let whole = whole_modules(&emitted.files, &plan.extra);
     if !whole.is_empty() && !args.prune {
         for (module, count) in &whole {
             eprintln!("  {shown}/{module}/: all {count} generated file(s) would be deleted");
         }
-        eprintln!("error: no input produces these modules any more (a product's snapshots missing?); {left} (--prune deletes them)");
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::report::failure(format!("no input produces these modules any more (a product's snapshots missing?); {left} (--prune deletes them)")));
     }
 
     crate::progress(&format!("writing {shown}/ ..."));
@@ -212,18 +207,4 @@ fn list(shown: &str, what: &str, paths: &[PathBuf]) {
     for path in paths {
         eprintln!("  {what}: {shown}/{}", path.display());
     }
-}
-
-/// Prints the diagnostics the verbosity asks for (errors always) and the
-/// counts; returns the number of errors.
-fn report_diagnostics(diagnostics: &[codegen::Diagnostic]) -> usize {
-    let verbosity = crate::verbosity();
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
-    let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
-    for diagnostic in diagnostics.iter().filter(|d| verbosity.shows(d.severity)) {
-        eprintln!("{diagnostic}");
-    }
-    let hint = if verbosity == crate::Verbosity::Verbose { "" } else { " (-v lists them)" };
-    println!("diagnostics: {errors} error(s), {warnings} warning(s), {notes} note(s){hint}");
-    errors
 }

@@ -131,7 +131,7 @@ fn series(old: &str, new: &str) -> anyhow::Result<Vec<Api>> {
 fn load(spec: &str) -> anyhow::Result<Api> {
     let path = resolve(spec)?;
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not IR JSON", path.display()))
+    codegen::ir::parse_snapshot(&text).with_context(|| format!("{} is not IR JSON", path.display()))
 }
 
 /// A path that exists wins; otherwise `<product>@<release>` names a

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let base: Option<Api> = match &args.base {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Some(serde_json::from_str(&text).with_context(|| format!("{} is not an IR snapshot", path.display()))?)
+            Some(codegen::ir::parse_snapshot(&text).with_context(|| format!("{} is not an IR snapshot", path.display()))?)
         }
         None => None,
     };
@@ -45,18 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         overlay_errors(&mut lowered.api, errors);
         lowered.diagnostics.extend(diagnostics);
     }
-    lowered.diagnostics.sort();
-    for diagnostic in &lowered.diagnostics {
-        if crate::verbosity().shows(diagnostic.severity) || (diagnostic.severity == codegen::Severity::Note && diagnostic.resource.is_none() && crate::verbosity() >= crate::Verbosity::Normal) {
-            eprintln!("{diagnostic}");
-        }
-    }
-    let notes = lowered.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Note && d.resource.is_some()).count();
-    if notes > 0 && crate::verbosity() < crate::Verbosity::Verbose {
-        eprintln!("({notes} per-property notes not shown; -v lists them)");
-    }
-    if lowered.has_errors() {
-        return Ok(ExitCode::FAILURE);
+    if crate::report::report(&lowered.diagnostics).failed() {
+        return Ok(crate::report::failure("the facts were not fully read (errors above); not written"));
     }
     let api = &lowered.api;
     let properties: usize = api.resources.values().map(|r| r.properties.len()).sum();
@@ -76,8 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes an IR snapshot in the format `cargo xtask scrape` uses
-/// ([`codegen::frontend::nitro::snapshot_json`]), atomically. Shared with
+/// ([`codegen::ir::snapshot_json`]), atomically. Shared with
 /// `scrape-bundle`.
 pub fn write_snapshot(out: &std::path::Path, api: &Api) -> anyhow::Result<()> {
-    crate::write::write_file(out, codegen::frontend::nitro::snapshot_json(api))
+    crate::write::write_file(out, codegen::ir::snapshot_json(api))
 }

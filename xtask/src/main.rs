@@ -14,6 +14,7 @@ mod limits;
 mod openapi_bench;
 mod openapi_cmd;
 mod release;
+mod report;
 mod scrape;
 mod scrape_bundle;
 mod update;
@@ -126,10 +127,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
+        Err(error) => report::failure(format!("{error:#}")),
     }
 }
 

@@ -19,7 +19,6 @@ use codegen::backend::{emit, EmitSettings};
 use codegen::frontend::openapi::{read_openapi, OpenApiSettings};
 use codegen::ir::Product;
 use codegen::backend::is_marker_line;
-use codegen::Severity;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -81,8 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         && args.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && args.name.len() <= 64;
     if !valid_name {
-        eprintln!("error: `{}` is not a valid package name (a letter, then letters, digits, `-` or `_`)", args.name);
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::report::failure(format!("`{}` is not a valid package name (a letter, then letters, digits, `-` or `_`)", args.name)));
     }
     let started = Instant::now();
     let file_name = args.document.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -96,18 +94,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         diagnostics.extend(emitted.diagnostics.iter().cloned());
         Some(emitted)
     };
-    diagnostics.sort();
-    diagnostics.dedup();
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
-    for diagnostic in &diagnostics {
-        if crate::verbosity().shows(diagnostic.severity) {
-            eprintln!("{diagnostic}");
-        }
-    }
-    println!("diagnostics: {} error(s), {} warning(s), {} note(s)", count(Severity::Error), count(Severity::Warning), count(Severity::Note));
-    let Some(emitted) = emitted.filter(|_| count(Severity::Error) == 0) else {
-        eprintln!("error: the document has errors; nothing written");
-        return Ok(ExitCode::FAILURE);
+    let counts = crate::report::report(&diagnostics);
+    let Some(emitted) = emitted.filter(|_| !counts.failed()) else {
+        return Ok(crate::report::failure("the document has errors; nothing written"));
     };
 
     let mut changes = Vec::new();
@@ -131,12 +120,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for path in &foreign {
             eprintln!("  not written by `cargo xtask openapi`: {}", path.display());
         }
-        eprintln!(
-            "error: {} file(s) in {} would be overwritten that do not start with the @generated marker; nothing written (--force overwrites them)",
+        return Ok(crate::report::failure(format!(
+            "{} file(s) in {} would be overwritten that do not start with the @generated marker; nothing written (--force overwrites them)",
             foreign.len(),
             out.display()
-        );
-        return Ok(ExitCode::FAILURE);
+        )));
     }
     let written = changes.len();
     crate::write::apply(&changes)?;

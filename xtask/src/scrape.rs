@@ -6,18 +6,18 @@
 //! into `specs/nitro/<product>/<release>.json`: `cargo xtask scrape --all`.
 //!
 //! Writes the [`codegen::ir::Api`] as snapshot JSON (pretty, short objects
-//! on one line: [`codegen::frontend::nitro::snapshot_json`]),
-//! prints a summary (pages, resources by kind, properties, diagnostics) to
-//! stdout and the diagnostics to stderr (errors and warnings; `-v` adds
-//! notes, `-q` leaves out warnings). Snapshots are written atomically.
+//! on one line: [`codegen::ir::snapshot_json`]),
+//! prints a summary (pages, resources by kind, properties, a tally of
+//! diagnostic reasons) to stdout and the diagnostics to stderr by the
+//! shared policy ([`crate::report`]). Snapshots are written atomically.
 //! Exits non-zero when a diagnostic is an error: an error means the
 //! snapshot lacks something the pages hold (a table that could not be
 //! read, a page that could not be read or named), so it is written for
 //! inspection but must not be committed as is.
 
 use anyhow::bail;
-use codegen::frontend::nitro::{read_nitro, snapshot_json, NitroSettings};
-use codegen::ir::{Product, ResourceKind};
+use codegen::frontend::nitro::{read_nitro, NitroSettings};
+use codegen::ir::{snapshot_json, Product, ResourceKind};
 use codegen::{Lowered, Severity};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -135,9 +135,7 @@ fn write_one(job: &Job, lowered: &Lowered, seconds: f64) -> anyhow::Result<bool>
         None => print!("{json}"),
     }
 
-    for diagnostic in lowered.diagnostics.iter().filter(|d| crate::verbosity().shows(d.severity)) {
-        eprintln!("{diagnostic}");
-    }
+    let counts = crate::report::report(&lowered.diagnostics);
     // The summary goes to stderr when stdout carries the JSON.
     let summary = summary(lowered, seconds, json.len(), job.out.as_deref());
     if job.out.is_some() {
@@ -145,11 +143,10 @@ fn write_one(job: &Job, lowered: &Lowered, seconds: f64) -> anyhow::Result<bool>
     } else {
         eprintln!("{summary}");
     }
-    let errors = lowered.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    if errors > 0 {
-        eprintln!("error: {errors} error(s): the snapshot lacks facts the pages hold; do not commit it as is");
+    if counts.failed() {
+        eprintln!("error: {} error(s): the snapshot lacks facts the pages hold; do not commit it as is", counts.errors);
     }
-    Ok(errors > 0)
+    Ok(counts.failed())
 }
 
 fn summary(lowered: &Lowered, seconds: f64, bytes: usize, out: Option<&Path>) -> String {
@@ -180,17 +177,14 @@ fn summary(lowered: &Lowered, seconds: f64, bytes: usize, out: Option<&Path>) ->
         operations,
         api.base_path
     )];
-    let count = |s: Severity| lowered.diagnostics.iter().filter(|d| d.severity == s).count();
     lines.push(format!(
-        "diagnostics: {} errors, {} warnings, {} notes; read in {:.3} s; {} bytes{}",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Note),
+        "read in {:.3} s; {} bytes{}",
         seconds,
         bytes,
         out.map(|o| format!(" -> {}", o.display())).unwrap_or_default()
     ));
-    // Reasons: messages with their `quoted` parts elided, most frequent first.
+    // Reasons (a tally, beside the diagnostics themselves): messages with
+    // their `quoted` parts elided, most frequent first.
     let mut reasons: BTreeMap<(Severity, String), usize> = BTreeMap::new();
     for diagnostic in &lowered.diagnostics {
         *reasons.entry((diagnostic.severity, reason(&diagnostic.message))).or_default() += 1;

@@ -46,35 +46,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     crate::progress(&format!("reading {} ...", args.docs.display()));
     let settings = BundleSettings { product, release: args.release.clone(), descriptions: args.descriptions, limits: args.limits.limits() };
     let lowered = read_bundle(&args.docs, &settings);
-    let mut counts = [0usize; 3];
-    for diagnostic in &lowered.diagnostics {
-        counts[diagnostic.severity as usize] += 1;
-        if crate::verbosity().shows(diagnostic.severity) {
-            eprintln!("{diagnostic}");
-        }
-    }
+    let counts = crate::report::report(&lowered.diagnostics);
     let api = &lowered.api;
     let properties: usize = api.resources.values().map(|r| r.properties.len()).sum();
     eprintln!(
-        "{} {}: {} pages, {} resources, {} properties, {} error codes; {} errors, {} warnings, {} notes",
+        "{} {}: {} pages, {} resources, {} properties, {} error codes",
         api.product.as_str(),
         api.release,
         api.source.pages,
         api.resources.len(),
         properties,
         api.errors.len(),
-        counts[0],
-        counts[1],
-        counts[2]
     );
-    if lowered.has_errors() {
-        eprintln!("not written: the bundle was not fully read (errors above)");
-        return Ok(ExitCode::FAILURE);
+    if counts.failed() {
+        return Ok(crate::report::failure("the bundle was not fully read (errors above); not written"));
     }
     if let Err(error) = crate::release::check_release(&api.release, args.release.is_some(), args.out.as_deref()) {
-        eprintln!("error: {error}");
-        eprintln!("not written");
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::report::failure(format!("{error}; not written")));
     }
     if let Some(out) = &args.out {
         crate::facts::write_snapshot(out, api)?;

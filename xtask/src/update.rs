@@ -27,7 +27,6 @@ use anyhow::{bail, Context};
 use codegen::inputs::{read_targets, release_major_minor};
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::ir::{release_key, Api, Product};
-use codegen::Severity;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -106,13 +105,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Steps 3 to 5 (see the module docs), from a downloaded bundle.
 fn update_from_bundle(bundle: &Path, product: Product, release: &str, specs: &Path, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let lowered = read_bundle(bundle, &BundleSettings { product: Some(product), release: Some(release.to_string()), descriptions: false, limits: Default::default() });
-    for diagnostic in lowered.diagnostics.iter().filter(|d| crate::verbosity().shows(d.severity)) {
-        eprintln!("{diagnostic}");
-    }
-    let errors = lowered.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    if errors > 0 || lowered.api.resources.is_empty() {
-        eprintln!("error: the bundle was not fully read ({errors} error(s), {} resources); nothing written", lowered.api.resources.len());
-        return Ok(ExitCode::FAILURE);
+    let counts = crate::report::report(&lowered.diagnostics);
+    if counts.failed() || lowered.api.resources.is_empty() {
+        let message = format!("the bundle was not fully read ({} error(s), {} resources); nothing written", counts.errors, lowered.api.resources.len());
+        return Ok(crate::report::failure(message));
     }
     let new = lowered.api;
     let before = previous_target(specs, product)?;
@@ -159,7 +155,7 @@ fn previous_target(specs: &Path, product: Product) -> anyhow::Result<Option<Api>
     };
     let path = folder.join(format!("{release}.json"));
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Some(serde_json::from_str(&text).with_context(|| format!("{} is not IR JSON", path.display()))?))
+    Ok(Some(codegen::ir::parse_snapshot(&text).with_context(|| format!("{} is not IR JSON", path.display()))?))
 }
 
 /// `https://<host>[:port]` with nothing else: credentials in the URL,

@@ -374,3 +374,75 @@ fn facts_files_over_the_input_limit_are_refused_naming_the_flag_that_raises_it()
     assert!(raised.status.success(), "{}", text(&raised));
     assert!(out.exists());
 }
+
+/// What one run printed under the shared diagnostics policy
+/// (xtask/src/report.rs), read back from its stdout and stderr.
+#[derive(Debug)]
+struct Printed {
+    /// Diagnostic lines on stderr (`file...: severity: ...`) by severity.
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    /// The summary's counts and how many it says were not shown.
+    summary: (usize, usize, usize, usize),
+    failed: bool,
+}
+
+fn printed(output: &Output) -> Printed {
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(!stdout.lines().any(|l| l.starts_with("diagnostics:") || l.contains(": error: ") || l.contains(": warning: ")), "diagnostics go to stderr only: {stdout}");
+    let is = |line: &str, severity: &str| !line.starts_with("error:") && line.contains(&format!(": {severity}: "));
+    let count = |severity| stderr.lines().filter(|l| is(l, severity)).count();
+    let summaries: Vec<&str> = stderr.lines().filter(|l| l.starts_with("diagnostics: ")).collect();
+    assert_eq!(summaries.len(), 1, "one summary line: {stderr}");
+    let numbers: Vec<usize> = summaries[0].split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect();
+    let hidden = if summaries[0].contains("not shown (-v lists them)") { numbers[3] } else { 0 };
+    Printed { errors: count("error"), warnings: count("warning"), notes: count("note"), summary: (numbers[0], numbers[1], numbers[2], hidden), failed: !output.status.success() }
+}
+
+/// `openapi` and `codegen` (and `scrape-bundle`) print, count and exit the
+/// same way: every error printed, warnings unless -q, notes with -v, one
+/// summary that adds up, non-zero exit exactly when there is an error.
+#[test]
+fn subcommands_share_one_diagnostics_policy() {
+    let dir = scratch("policy");
+    let specs = small_specs(&dir, &["14.1"]);
+    let bundle = dir.join("bundle");
+    let run = |flag: Option<&str>, args: &[&str]| xtask(&[flag.as_slice(), args].concat());
+    let openapi = |name: &str, flag| {
+        let document = workspace().join("tests/fixtures/openapi").join(name);
+        let out = dir.join(format!("openapi-{}", name.replace('/', "-")));
+        run(flag, &["openapi", document.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "policy"])
+    };
+    let codegen = |specs: &Path, flag| run(flag, &["codegen", "--specs", specs.to_str().unwrap(), "--out", dir.join("generated").to_str().unwrap()]);
+    // A release that is a build number: an error diagnostic in codegen.
+    let broken = dir.join("broken-specs");
+    copy_dir(&specs, &broken);
+    let snapshot = std::fs::read_to_string(broken.join("nitro/adc/14.1.json")).unwrap();
+    put(&broken, "nitro/adc/48.10.json", &snapshot.replacen("\"release\": \"14.1\"", "\"release\": \"48.10\"", 1));
+    let runs = |flag| {
+        vec![
+            ("openapi with warnings", openapi("dangling_ref.yaml", flag)),
+            ("openapi with an error", openapi("broken/swagger_20.yaml", flag)),
+            ("codegen", codegen(&specs, flag)),
+            ("codegen with an error", codegen(&broken, flag)),
+            ("scrape-bundle", run(flag, &["scrape-bundle", "--docs", bundle.to_str().unwrap(), "--release", "14.1"])),
+        ]
+    };
+    let mut seen = [false; 3];
+    for (flag, shown) in [(Some("-v"), [true; 3]), (None, [true, true, false]), (Some("-q"), [true, false, false])] {
+        for (what, output) in runs(flag) {
+            let p = printed(&output);
+            let (errors, warnings, notes, hidden) = p.summary;
+            let expected = [0, 1, 2].map(|i| if shown[i] { [errors, warnings, notes][i] } else { 0 });
+            let not_shown: usize = [0, 1, 2].iter().filter(|&&i| !shown[i]).map(|&i| [errors, warnings, notes][i]).sum();
+            assert_eq!([p.errors, p.warnings, p.notes], expected, "{flag:?} {what}: {}", text(&output));
+            assert_eq!(hidden, not_shown, "the summary counts what was not shown: {flag:?} {what}: {}", text(&output));
+            assert_eq!(p.failed, errors > 0, "the exit code follows the errors: {flag:?} {what}: {}", text(&output));
+            for (i, n) in [errors, warnings, notes].into_iter().enumerate() {
+                seen[i] |= n > 0;
+            }
+        }
+    }
+    assert_eq!(seen, [true; 3], "the runs have errors, warnings and notes to show");
+}

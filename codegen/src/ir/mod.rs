@@ -13,9 +13,11 @@
 
 mod http;
 pub mod secret;
+pub mod snapshot;
 mod vocabulary;
 
 pub use http::*;
+pub use snapshot::{parse_snapshot, snapshot_json};
 pub use vocabulary::{normalise_name, Item};
 
 use serde::{Deserialize, Serialize};

@@ -349,3 +349,57 @@ impl Error {
         }
     }
 }
+
+/// The code lists above are facts of the ADC error listing kept by hand;
+/// these tests tie them to the generated table (`adc::errors::BY_CODE`,
+/// from `specs/`): every code a list names is in the table under the
+/// name its doc comment gives, and that name means what the list says. A
+/// listing that renumbers or renames one of them fails here.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adc::errors::BY_CODE;
+
+    /// The `NAME` code pairs the doc comment of `pub const <list>` gives.
+    fn documented(list: &str) -> Vec<(String, i64)> {
+        let source = include_str!("error.rs");
+        let end = source.find(&format!("\npub const {list}")).unwrap_or_else(|| panic!("{list} is defined"));
+        let start = source[..end].rfind("\n\n").expect("a blank line before the doc comment");
+        let doc: Vec<&str> = source[start..end].lines().filter_map(|line| line.trim().strip_prefix("///")).collect();
+        let doc = doc.join(" ");
+        let parts: Vec<&str> = doc.split('`').collect();
+        let mut pairs = Vec::new();
+        for (name, after) in parts.iter().zip(parts.iter().skip(1)).skip(1).step_by(2) {
+            let digits: String = after.trim_start().chars().take_while(char::is_ascii_digit).collect();
+            pairs.push((name.to_string(), digits.parse().unwrap_or_else(|_| panic!("{list}: `{name}` has a code after it"))));
+        }
+        pairs
+    }
+
+    /// Checks one list against its doc comment, the table and a meaning.
+    fn tie(list: &str, codes: &[i64], means: &[&str]) {
+        let pairs = documented(list);
+        let documented_codes: Vec<i64> = pairs.iter().map(|(_, code)| *code).collect();
+        assert_eq!(documented_codes, codes, "{list}: the doc comment and the list name the same codes in the same order");
+        for (name, code) in &pairs {
+            assert!(BY_CODE.contains(&(*code, name.as_str())), "{list}: {name} {code} is not in the generated table");
+            assert!(means.iter().any(|word| name.contains(word)), "{list}: {name} does not say {means:?}");
+        }
+    }
+
+    #[test]
+    fn runtime_error_codes_are_the_generated_tables_codes() {
+        tie("NOT_FOUND_CODES", NOT_FOUND_CODES, &["NOENT", "NOT_EXIST", "NOTEXIST", "NOEXIST", "NOT_EXISTS"]);
+        tie("ALREADY_EXISTS_CODES", ALREADY_EXISTS_CODES, &["EXIST", "ALREADY_BOUND"]);
+        tie("SESSION_EXPIRED_CODES", SESSION_EXPIRED_CODES, &["SESSION_EXPIRED", "AUTHTIMEOUT"]);
+        assert!(BY_CODE.contains(&(FORCE_PASSWORD_CHANGE_CODE, "NSERR_FORCE_PWDCHANGE")), "FORCE_PASSWORD_CHANGE_CODE");
+    }
+
+    #[test]
+    fn a_renumbered_code_would_be_caught() {
+        // The check itself: a code moved by one is not under that name.
+        let (name, code) = documented("NOT_FOUND_CODES")[0].clone();
+        assert!(BY_CODE.contains(&(code, name.as_str())));
+        assert!(!BY_CODE.contains(&(code + 1, name.as_str())));
+    }
+}

@@ -11,8 +11,8 @@
 //!    pages have neither and are skipped. Bytes are decoded as UTF-8 with a
 //!    per-byte Windows-1252 fallback (pages declare UTF-8 or ISO-8859-1 and
 //!    some carry cp1252 smart quotes).
-//! 3. The raw pages go through the same lowering as the Markdown pages
-//!    ([`crate::frontend::nitro`]), so names, types, constraints, operation
+//! 3. [`xhtml`] rewrites them as the Markdown reader's raw pages, which go
+//!    through the same lowering ([`crate::frontend::nitro::lower`]), so names, types, constraints, operation
 //!    names (`get (all)` -> `get_all`, from the heading text, never the
 //!    anchor), paths, keys and mandatory marks follow one set of rules.
 //! 4. `errorlisting.html`, wherever it is, fills `Api.errors`
@@ -45,15 +45,16 @@
 
 pub mod archive;
 pub mod page;
+mod xhtml;
 
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::frontend::errors::read_error_listing;
-use crate::frontend::nitro::xhtml::{lower_bundle, BundlePage};
 use crate::frontend::nitro::NitroSettings;
 use crate::frontend::text::{collapse, decode_lenient, needs_fallback};
 use crate::ir::{Origin, Product, SourceFormat};
 use std::collections::BTreeMap;
 use std::path::Path;
+use xhtml::{lower_bundle, BundlePage};
 
 /// What [`read_bundle`] reads and how.
 #[derive(Clone, Debug, Default)]

@@ -6,7 +6,9 @@
 use super::constraints::parse_description;
 use super::groups::{adc_group, adm_group};
 use super::markup::{find_object, parse_args, parse_url, unmark, Key, Url};
-use super::page::{RawOp, RawPage, TableState};
+// The raw page form is part of the lowering's interface (the bundle
+// reader builds it from XHTML pages).
+pub(crate) use super::page::{RawOp, RawPage, TableState};
 use super::NitroSettings;
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::ir::{
@@ -25,7 +27,7 @@ const KNOWN_QUERY: &[&str] = &["args", "attrs", "filter", "view", "pagination", 
 const STAT_ARGS: &[&str] = &["detail", "fullvalues", "ntimes", "logfile", "clearstats"];
 
 /// One resource page, parsed, with where it was found.
-pub(super) struct PageInput {
+pub(crate) struct PageInput {
     /// Path relative to the docs folder, `/`-separated.
     pub file: String,
     /// The page sits under `statistics/`.
@@ -36,7 +38,7 @@ pub(super) struct PageInput {
 }
 
 /// Lowers every page (in the given order, which must be sorted by path).
-pub(super) fn lower(pages: &[PageInput], settings: &NitroSettings, mut diagnostics: Vec<Diagnostic>) -> Lowered {
+pub(crate) fn lower(pages: &[PageInput], settings: &NitroSettings, mut diagnostics: Vec<Diagnostic>) -> Lowered {
     let version = base_version(pages);
     let mut api = Api {
         product: settings.product,

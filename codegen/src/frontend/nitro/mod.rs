@@ -57,14 +57,11 @@
 
 mod constraints;
 mod groups;
-mod lower;
+// The shared lowering: the appliance bundle's XHTML pages are rewritten as
+// these raw pages and lowered here too (`crate::frontend::bundle::xhtml`).
+pub(crate) mod lower;
 mod markup;
 mod page;
-mod snapshot;
-
-pub use snapshot::{reflow, snapshot_json};
-// The appliance bundle's XHTML pages share this lowering (owned by the bundle reader).
-pub(crate) mod xhtml;
 
 use crate::diagnostics::{Diagnostic, Lowered};
 use crate::frontend::limits::{self, Limits};

@@ -13,7 +13,7 @@ use crate::frontend::html::{self, normalize_newlines, Table};
 
 /// The parts of one page.
 #[derive(Clone, Debug, Default)]
-pub(super) struct RawPage {
+pub(crate) struct RawPage {
     /// Text of the `#` heading, trimmed.
     pub title: Option<String>,
     /// Prose lines between the title and the first `##` heading.
@@ -27,7 +27,7 @@ pub(super) struct RawPage {
 }
 
 #[derive(Clone, Debug, Default)]
-pub(super) enum TableState {
+pub(crate) enum TableState {
     /// No `<table>` before the operations: a stub or an action-only page.
     #[default]
     Missing,
@@ -38,7 +38,7 @@ pub(super) enum TableState {
 
 /// One `###` block.
 #[derive(Clone, Debug, Default)]
-pub(super) struct RawOp {
+pub(crate) struct RawOp {
     /// Heading text, trimmed (`add:`, `get (all)`, `Import`).
     pub heading: String,
     /// The `URL:` line, marked.

@@ -1,25 +1,24 @@
-//! Bridge from the appliance bundle's XHTML pages to this reader's raw
-//! pages, so both formats share one lowering ([`super::lower`]): names,
+//! Bridge from the appliance bundle's XHTML pages to the Markdown reader's
+//! raw pages, so both formats share one lowering
+//! ([`crate::frontend::nitro::lower`]): names,
 //! kinds, types, constraints, operation names, paths, keys, `?args=`,
 //! payload keys and mandatory marks are decided in one place.
 //!
-//! Owned by the bundle reader (`crate::frontend::bundle`); it lives here
-//! only because the raw-page types are private to this module tree.
-//! [`crate::frontend::bundle::page`] selects the parts of an XHTML page by
-//! class and heading; this file rewrites them as a Markdown page would have
-//! given them:
+//! [`super::page`] selects the parts of an XHTML page by class and
+//! heading; this file rewrites them as a Markdown page would have given
+//! them (the lowering never sees a bundle type, so the Markdown reader does
+//! not depend on the bundle reader):
 //! - the properties become a Name | Data Type | Permissions | Description
 //!   table, the permission taken from the section heading the property sat
 //!   under (`Read-write` / `Read-only`);
 //! - operation URLs, example URLs and payloads are already "marked" text
-//!   (red mandatory runs as the bold sentinels), as [`super::markup`]
-//!   expects.
+//!   (red mandatory runs as the bold sentinels), as the lowering's markup
+//!   reader expects.
 
-use super::lower::{lower, PageInput};
-use super::page::{RawOp, RawPage, TableState};
-use super::NitroSettings;
+use super::page as bundle;
 use crate::diagnostics::{Diagnostic, Lowered};
-use crate::frontend::bundle::page as bundle;
+use crate::frontend::nitro::lower::{lower, PageInput, RawOp, RawPage, TableState};
+use crate::frontend::nitro::NitroSettings;
 use crate::frontend::html::{Cell, Table};
 
 /// One bundle resource page with where it was found.

@@ -7,9 +7,13 @@
 //! operation, one error code) and every shorter container that fits in
 //! [`WIDTH`] columns as compact JSON on one line: about 3.5 MB for ADC
 //! 12.1, one fact per line in a diff. Deterministic; any JSON reader
-//! parses it.
+//! parses it, and [`parse_snapshot`] reads it back.
+//!
+//! The IR owns this format, so the frontends that write snapshots (`scrape`,
+//! `scrape-bundle`, `facts`) and the stages that read them (`inputs`,
+//! the tests) depend only on the IR.
 
-use crate::ir::Api;
+use super::Api;
 
 /// Widest line a collapsed object or array may make, indentation included.
 const WIDTH: usize = 100;
@@ -24,6 +28,12 @@ pub fn snapshot_json(api: &Api) -> String {
     let mut out = reflow(&compact);
     out.push('\n');
     out
+}
+
+/// An [`Api`] from snapshot text (this printer's form or any other JSON
+/// form of the IR).
+pub fn parse_snapshot(text: &str) -> Result<Api, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Re-indents compact JSON (as serde_json writes it: no whitespace
