@@ -7,8 +7,11 @@ use std::fmt;
 ///
 /// NITRO sends many numbers, 64-bit counters included, as JSON strings.
 /// `Number` accepts both and keeps integers exact (no `f64` rounding above
-/// 2^53). It serialises back as a JSON number.
-#[derive(Clone, Copy, PartialEq, PartialOrd)]
+/// 2^53). It serialises back as a JSON number. Two `Number`s are equal
+/// when their values are (`Int(20) == Float(20.0)`): a whole `Float` is
+/// written as an integer, so what was written must compare equal to what
+/// is read back.
+#[derive(Clone, Copy)]
 pub enum Number {
     /// A value that fits `i64`.
     Int(i64),
@@ -74,6 +77,29 @@ impl fmt::Display for Number {
             Number::Int(v) => write!(f, "{v}"),
             Number::UInt(v) => write!(f, "{v}"),
             Number::Float(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        self.partial_cmp(other) == Some(std::cmp::Ordering::Equal)
+    }
+}
+
+impl PartialOrd for Number {
+    /// By value: integers exactly (as `i128`), a float against anything
+    /// as `f64`, except that a float with a fraction never equals an
+    /// integer.
+    fn partial_cmp(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        let whole = |number: &Number| match *number {
+            Number::Int(v) => Some(i128::from(v)),
+            Number::UInt(v) => Some(i128::from(v)),
+            Number::Float(_) => None,
+        };
+        match (whole(self), whole(other)) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
         }
     }
 }
