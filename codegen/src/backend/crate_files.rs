@@ -34,6 +34,20 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 "#;
 
+/// Optional dependencies of the `testkit` feature (the NITRO simulator in
+/// `runtime/testkit/`): an HTTP/1 server from the crates reqwest already
+/// builds on. Not in [`RUNTIME_DEPENDENCIES`]: standalone crates have no kit.
+pub const TESTKIT_DEPENDENCIES: &[(&str, &str)] = &[
+    ("http-body-util", r#"{ version = "0.1", optional = true }"#),
+    ("hyper", r#"{ version = "1", optional = true, features = ["http1", "server"] }"#),
+    ("hyper-util", r#"{ version = "0.1", optional = true, features = ["tokio"] }"#),
+];
+
+/// The `testkit` feature: off by default, in no other feature.
+pub const TESTKIT_FEATURE: &str =
+    r#"testkit = ["dep:http-body-util", "dep:hyper", "dep:hyper-util", "tokio/net", "tokio/rt"]
+"#;
+
 /// Dev-dependencies of the generated crate (doc examples and tests).
 const DEV_DEPENDENCIES: &str = r#"proptest = "1.8.0"
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
@@ -212,7 +226,7 @@ targets = ["x86_64-unknown-linux-gnu"]
         .replace("@VERSION@", CRATE_VERSION)
         .replace("@RUST_VERSION@", RUST_VERSION),
     );
-    for (name, version) in RUNTIME_DEPENDENCIES {
+    for (name, version) in RUNTIME_DEPENDENCIES.iter().chain(TESTKIT_DEPENDENCIES) {
         let _ = writeln!(text, "{name} = {version}");
     }
     text.push_str("\n[dev-dependencies]\n");
@@ -244,6 +258,7 @@ targets = ["x86_64-unknown-linux-gnu"]
     let _ = writeln!(text, "default = {}", toml_list(defaults.iter().copied()));
     let _ = writeln!(text, "full = {}", toml_list(all.iter().copied()));
     text.push_str(RUNTIME_FEATURES);
+    text.push_str(TESTKIT_FEATURE);
     for (name, needs) in &features {
         let _ = writeln!(text, "{} = {}", toml_key(name), toml_list(needs.iter().map(String::as_str)));
     }
@@ -315,6 +330,8 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         .map(String::from),
     );
     lines.extend(feature_lines(info));
+    lines.push("- `testkit` (off by default): `testkit::NitroServer`, a NITRO simulator on".to_string());
+    lines.push("  loopback held to the reference's rules, for testing code that uses this crate".to_string());
     if has_lbvserver(info) {
         lines.extend(
             [
@@ -423,6 +440,9 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod runtime;
+        #[cfg(feature = "testkit")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+        pub use runtime::testkit;
         pub use runtime::{Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
 
         #(#modules)*

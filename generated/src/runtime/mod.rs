@@ -24,7 +24,10 @@
 //!
 //! and its features (`codegen::backend::crate_files::RUNTIME_FEATURES`):
 //! `rustls = ["reqwest/rustls-tls"]` (default), `native-tls =
-//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`.
+//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`. The feature
+//! `testkit` (off by default; `crate_files::TESTKIT_DEPENDENCIES`) adds
+//! `testkit`, a NITRO simulator on loopback, with optional `hyper`
+//! (server), `hyper-util` and `http-body-util` and tokio's `net` and `rt`.
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
 //! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,
@@ -47,6 +50,9 @@ pub mod resource;
 pub mod secret;
 pub mod transport;
 pub mod workflows;
+#[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+pub mod testkit;
 
 #[cfg(test)]
 mod tests;
