@@ -671,6 +671,62 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 
 "#;
 
+/// The README's section on the test kit; its example is the test
+/// `tests/tests/testkit_readme.rs`, and a test keeps the two the same.
+const TESTKIT: &str = r#"## Testing your automation without an appliance
+
+With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`
+runs a NITRO simulator on `127.0.0.1` (a free port) for your tests. It is
+generated from the same API reference as the bindings: it stores every ADC
+config and binding resource by its keys, serves get, count, filters, pages
+and bindings, and refuses what the reference forbids (a key the operation
+does not take, a missing mandatory one, a value out of range or not among
+the possible values, both of two alternative arguments) with the
+appliance's error codes. `seed` sets what the appliance already holds,
+`objects`/`object`/`requests` show what your code did, and `inject` shows
+faults: expired sessions, a phase of 503 answers while booting, slow
+answers, warnings (209 with `X-NITRO-WARNING`), failing items in a bulk
+write (207).
+
+```toml
+[dev-dependencies]
+netscaler = { version = "0.2", features = ["testkit"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+```
+
+```rust,ignore
+use netscaler::adc::lb::{Lbvserver, LbvserverServicetype};
+use netscaler::testkit::{Fault, NitroServer};
+use netscaler::Client;
+
+/// The automation under test: the web virtual server exists, once.
+async fn ensure_web_vserver(client: &Client) -> netscaler::Result<()> {
+    let wanted = Lbvserver::new("web").servicetype(LbvserverServicetype::Http).ipv46("10.0.0.10").port(80);
+    match client.send(wanted.add()).await {
+        Ok(_) => Ok(()),
+        Err(error) if error.is_already_exists() => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+#[tokio::test]
+async fn ensure_web_vserver_creates_it_once() {
+    let server = NitroServer::start().await.unwrap();
+    let client = server.client().unwrap();
+
+    ensure_web_vserver(&client).await.unwrap();
+    ensure_web_vserver(&client).await.unwrap();
+    assert_eq!(server.objects("lbvserver").len(), 1);
+    assert_eq!(server.object("lbvserver", "web").unwrap()["port"], 80);
+
+    // While the appliance boots it answers 503: the error reaches the caller.
+    server.inject(Fault::Unavailable { requests: 1 });
+    assert_eq!(ensure_web_vserver(&client).await.unwrap_err().status(), Some(503));
+}
+```
+
+"#;
+
 /// `README.md` of the generated crate (facts only, our words).
 pub fn readme(info: &CrateInfo) -> String {
     let mut text = super::header_by(super::CODEGEN_COMMAND, info.inputs, "<!--", " -->");
@@ -719,7 +775,7 @@ async fn main() -> netscaler::Result<()> {{
 }}
 ```
 
-{connecting}{example}Each resource is a struct with `Option` fields, one function per NITRO
+{connecting}{example}{testkit}Each resource is a struct with `Option` fields, one function per NITRO
 operation (`add`, `get`, `get_all`, `update`, `delete`, actions such as
 `enable`) returning a request that `Client::send` sends. Its documentation
 gives the NITRO URL, key, operations and the release that introduced it.
@@ -755,6 +811,7 @@ Minimum supported Rust version: {rust_version}. License: Apache-2.0.
 "#,
         example = if has_example(info, "everyday") { EVERYDAY } else { "" },
         connecting = CONNECTING,
+        testkit = TESTKIT,
         nextgen = if info.nextgen_module { ", plus `nextgen` for the Next-Gen API" } else { "" },
         major_minor = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(head, _)| head),
         rust_version = RUST_VERSION,
