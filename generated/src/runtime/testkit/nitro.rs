@@ -265,7 +265,11 @@ impl Appliance<'_> {
             .filter(|object| matches_all(object, &query.args) && matches_all(object, &query.filter))
             .cloned()
             .collect();
-        if key.is_some() && items.is_empty() && rule.kind == Kind::Config {
+        // A key in the path, or a key property in `args` (`systemfile`
+        // names its file so), names an object: none is an error, as on the
+        // appliance; a filter that matches nothing is an empty list.
+        let names_one = key.is_some() || query.args.iter().any(|(name, _)| rule.keys.contains(name));
+        if names_one && items.is_empty() && rule.kind == Kind::Config {
             return Err(codes::not_found(&rule.name));
         }
         if query.count {
