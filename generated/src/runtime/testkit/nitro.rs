@@ -229,7 +229,7 @@ impl Appliance<'_> {
         let primary = rule.keys.first().map(String::as_str).unwrap_or("name");
         let rows: Vec<Value> = rows
             .iter()
-            .filter(|row| key.is_none_or(|key| row.get(primary).map(text).as_deref() == Some(key)))
+            .filter(|row| key.map_or(true, |key| row.get(primary).map(text).as_deref() == Some(key)))
             .cloned()
             .map(Value::Object)
             .collect();
@@ -457,7 +457,7 @@ impl Appliance<'_> {
     fn add(&mut self, rule: &ResourceRule, object: &Map<String, Value>, idempotent: bool) -> Result<(), Refusal> {
         self.rules.check_payload(rule, "add", object)?;
         if let (Some(primary), Kind::Config) = (rule.keys.first(), rule.kind) {
-            if object.get(primary).is_none_or(|value| text(value).is_empty()) {
+            if object.get(primary).map_or(true, |value| text(value).is_empty()) {
                 return Err(codes::missing_argument(primary));
             }
         }

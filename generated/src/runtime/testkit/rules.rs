@@ -214,7 +214,7 @@ impl Rules {
         }
         self.check_alternatives(object.keys().map(String::as_str))?;
         for (name, mandatory) in &rule.payload {
-            if *mandatory && object.get(name).is_none_or(|value| value.is_null() || *value == Value::String(String::new())) {
+            if *mandatory && object.get(name).map_or(true, |value| value.is_null() || *value == Value::String(String::new())) {
                 return Err(codes::missing_argument(name));
             }
         }
