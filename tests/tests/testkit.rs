@@ -10,7 +10,7 @@ use netscaler::adc::cs::{Csvserver, CsvserverBinding, CsvserverResponderpolicyBi
 use netscaler::adc::dns::Dnsaddrec;
 use netscaler::adc::responder::Responderpolicy;
 use netscaler::runtime::{Client, Method, OnError, Request};
-use netscaler::testkit::{codes, Fault, NitroServer, MAX_BODY};
+use netscaler::testkit::{codes, Fault, Limits, NitroServer, MAX_BODY};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -334,6 +334,7 @@ async fn bounded_and_stopped_when_dropped() {
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 413);
+    assert!(answer.text().await.unwrap().contains("Limits::max_body"));
     let base = server.base_url().to_string();
     drop(server);
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -353,4 +354,18 @@ fn the_readme_example_is_the_test_that_runs() {
         let block = block.split_once("```\n").unwrap().0;
         assert_eq!(block, test, "{readme}: the test kit example differs from tests/tests/testkit_readme.rs");
     }
+}
+
+#[tokio::test]
+async fn the_object_limit_is_named_and_can_be_raised() {
+    let mut limits = Limits::default();
+    limits.max_objects = 2;
+    let server = NitroServer::start_with(limits).await.unwrap();
+    let client = server.client().unwrap();
+    client.send(web("cs-1", 80).add()).await.unwrap();
+    client.send(web("cs-2", 80).add()).await.unwrap();
+    let error = client.send(web("cs-3", 80).add()).await.unwrap_err();
+    assert_eq!(code_of(&error, "NSERR_MAXLIMIT"), 1072);
+    assert!(error.to_string().contains("Limits::max_objects"), "{error}");
+    assert_eq!(server.objects("csvserver").len(), 2);
 }

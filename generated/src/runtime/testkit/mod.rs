@@ -42,8 +42,9 @@
 //! Bounded: it listens on loopback only, reads request bodies up to
 //! [`MAX_BODY`] bytes, keeps the first [`MAX_LOGGED_REQUESTS`] requests,
 //! holds at most [`MAX_OBJECTS`] objects, serves at most
-//! [`MAX_CONNECTIONS`] connections at once, and stops (closing every
-//! connection) when the [`NitroServer`] is dropped.
+//! [`MAX_CONNECTIONS`] connections at once (each limit named in the error
+//! it causes, and raised with [`NitroServer::start_with`]), and stops
+//! (closing every connection) when the [`NitroServer`] is dropped.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -81,8 +82,31 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Requests kept for [`NitroServer::requests`]; later ones are counted in
 /// [`Counters::requests_not_kept`] only.
 pub const MAX_LOGGED_REQUESTS: usize = 10_000;
-/// Connections served at once; more wait to be accepted.
-pub const MAX_CONNECTIONS: usize = 64;
+/// Connections served at once (an idle keep-alive connection counts);
+/// more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// The kit's limits ([`NitroServer::start_with`]); the default is the
+/// constants of this module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest request body read; a larger one answers 413.
+    pub max_body: usize,
+    /// Requests kept for [`NitroServer::requests`].
+    pub max_logged_requests: usize,
+    /// Objects and binding rows held, all resources together; an add
+    /// past it answers errorcode 1072 (`NSERR_MAXLIMIT`).
+    pub max_objects: usize,
+    /// Connections served at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_body: MAX_BODY, max_logged_requests: MAX_LOGGED_REQUESTS, max_objects: MAX_OBJECTS, max_connections: MAX_CONNECTIONS }
+    }
+}
 
 /// A fault to show ([`NitroServer::inject`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -170,6 +194,7 @@ struct Shared {
     state: Mutex<State>,
     in_flight: AtomicUsize,
     rules: &'static rules::Rules,
+    limits: Limits,
 }
 
 impl Shared {
@@ -196,10 +221,15 @@ impl NitroServer {
     /// runtime. Fails when the port cannot be bound or the compiled-in
     /// rules cannot be read.
     pub async fn start() -> std::io::Result<NitroServer> {
+        NitroServer::start_with(Limits::default()).await
+    }
+
+    /// [`start`](Self::start) with other limits.
+    pub async fn start_with(limits: Limits) -> std::io::Result<NitroServer> {
         let rules = rules::rules().map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidData, why))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;
-        let shared = Arc::new(Shared { state: Mutex::default(), in_flight: AtomicUsize::new(0), rules });
+        let shared = Arc::new(Shared { state: Mutex::default(), in_flight: AtomicUsize::new(0), rules, limits });
         let server = tokio::spawn(serve(listener, shared.clone()));
         Ok(NitroServer { base_url: format!("http://{address}"), shared, server })
     }
@@ -251,7 +281,7 @@ impl NitroServer {
         };
         let mut state = self.shared.lock();
         let state = &mut *state;
-        appliance(self.shared.rules, state).seed(rule, object);
+        appliance(&self.shared, state).seed(rule, object);
         Ok(())
     }
 
@@ -342,9 +372,10 @@ impl Drop for NitroServer {
     }
 }
 
-fn appliance<'a>(rules: &'a rules::Rules, state: &'a mut State) -> Appliance<'a> {
+fn appliance<'a>(shared: &'a Shared, state: &'a mut State) -> Appliance<'a> {
     Appliance {
-        rules,
+        rules: shared.rules,
+        max_objects: shared.limits.max_objects,
         store: &mut state.store,
         sessions: &mut state.sessions,
         faults: &mut state.write_faults,
@@ -357,7 +388,7 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
-        if connections.len() >= MAX_CONNECTIONS {
+        if connections.len() >= shared.limits.max_connections {
             let _ = connections.join_next().await;
             continue;
         }
@@ -415,10 +446,11 @@ async fn handle(shared: Arc<Shared>, request: Request<Body>) -> Response<Full<By
     if let Some(delay) = slow {
         tokio::time::sleep(delay).await;
     }
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+    let max_body = shared.limits.max_body;
+    let body = match Limited::new(request.into_body(), max_body).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let refusal = codes::refuse(413, codes::NSERR_NITRO_INVALID_JSON_INPUT, format!("Request body over {MAX_BODY} bytes"));
+            let refusal = codes::refuse(413, codes::NSERR_NITRO_INVALID_JSON_INPUT, format!("Request body over the test kit's limit of {max_body} bytes (Limits::max_body)"));
             return respond(&shared, seen(method, path_and_query, headers, &Bytes::new()), nitro::Reply::from(refusal));
         }
     };
@@ -433,7 +465,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Body>) -> Response<Full<By
     let reply = {
         let mut state = shared.lock();
         let incoming = Incoming { method: &method, path: &path, query: &query, headers: &headers, body: &body };
-        appliance(shared.rules, &mut state).answer(&incoming)
+        appliance(&shared, &mut state).answer(&incoming)
     };
     respond(&shared, record, reply)
 }
@@ -479,7 +511,7 @@ fn seen(method: String, path_and_query: String, mut headers: Vec<(String, String
 fn keep(shared: &Shared, mut record: SeenRequest, status: u16) {
     record.status = status;
     let mut state = shared.lock();
-    if state.requests.len() < MAX_LOGGED_REQUESTS {
+    if state.requests.len() < shared.limits.max_logged_requests {
         state.requests.push(record);
     } else {
         state.counters.requests_not_kept += 1;

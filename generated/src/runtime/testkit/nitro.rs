@@ -7,8 +7,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-/// The most objects and binding rows the kit holds, all resources
-/// together; an add past it answers `NSERR_MAXLIMIT`.
+/// The most objects and binding rows the kit holds by default, all
+/// resources together; an add past it answers `NSERR_MAXLIMIT`.
 pub const MAX_OBJECTS: usize = 100_000;
 
 /// What the kit holds.
@@ -89,6 +89,8 @@ pub(crate) struct WriteFaults {
 /// Everything one answer may read or change.
 pub(crate) struct Appliance<'a> {
     pub(crate) rules: &'a Rules,
+    /// [`super::Limits::max_objects`].
+    pub(crate) max_objects: usize,
     pub(crate) store: &'a mut Store,
     pub(crate) sessions: &'a mut Sessions,
     pub(crate) faults: &'a mut WriteFaults,
@@ -479,8 +481,9 @@ impl Appliance<'_> {
             }
             Some(_) => Err(codes::exists(&rule.name)),
             None => {
-                if self.store.count() >= MAX_OBJECTS {
-                    return Err(refuse(409, codes::NSERR_MAXLIMIT, format!("Maximum resource limit reached [the kit holds at most {MAX_OBJECTS} objects]")));
+                if self.store.count() >= self.max_objects {
+                    let limit = self.max_objects;
+                    return Err(refuse(409, codes::NSERR_MAXLIMIT, format!("Maximum resource limit reached [the test kit holds at most {limit} objects: Limits::max_objects]")));
                 }
                 let stored: Map<String, Value> = object.iter().filter(|(_, value)| !value.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
                 self.rows(rule).push(stored);
