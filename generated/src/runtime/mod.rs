@@ -4,8 +4,9 @@
 //!
 //! Dependencies the runtime needs, for readers: the manifests
 //! (`generated/Cargo.toml`, standalone crates) are written from the
-//! backend's one list (`crate_files::RUNTIME_DEPENDENCIES`), and a test of
-//! the backend checks these lines agree with it:
+//! backend's lists (`crate_files::RUNTIME_DEPENDENCIES`, then
+//! `TESTKIT_DEPENDENCIES` for the `testkit` feature only), and a test of
+//! the backend checks these lines agree with them:
 //!
 //! ```toml
 //! [dependencies]
@@ -16,6 +17,9 @@
 //! thiserror = "2"
 //! tokio = { version = "1", features = ["sync", "time"] }
 //! tracing = { version = "0.1", optional = true }
+//! http-body-util = { version = "0.1", optional = true }
+//! hyper = { version = "1", optional = true, features = ["http1", "server"] }
+//! hyper-util = { version = "0.1", optional = true, features = ["tokio"] }
 //!
 //! [dev-dependencies]
 //! proptest = "1.8.0"
