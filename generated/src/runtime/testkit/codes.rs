@@ -7,7 +7,7 @@
 //! of the wrong length `NSERR_STRMINLEN`/`NSERR_STRMAXLEN`, a value that
 //! is not a possible value (or not of the property's type)
 //! `NSERR_ARGVALBAD`, a key the operation does not take `NSERR_INVAL`
-//! ("Invalid argument [name]"), and one object over the kit's size cap
+//! (`Invalid argument [name]`), and one object over the kit's size cap
 //! `NSERR_MAXLIMIT`. HTTP statuses: 404 for a missing object, 409 for one
 //! that exists, 401 for login and session errors, 400 for the others.
 
