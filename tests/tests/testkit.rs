@@ -369,3 +369,37 @@ async fn the_object_limit_is_named_and_can_be_raised() {
     assert!(error.to_string().contains("Limits::max_objects"), "{error}");
     assert_eq!(server.objects("csvserver").len(), 2);
 }
+
+#[tokio::test]
+async fn actions_unset_and_logout() {
+    let (server, client) = kit().await;
+    client.send(web("cs-old", 80).comment("blue").add()).await.unwrap();
+    client.send(Responderpolicy::new("p-1").rule("true").action("NOOP").add()).await.unwrap();
+    client.send(CsvserverResponderpolicyBinding::new("cs-old").policyname("p-1").priority(100).add()).await.unwrap();
+
+    client.send(Csvserver::new("cs-old").disable()).await.unwrap();
+    assert_eq!(server.object("csvserver", "cs-old").unwrap()["state"], json!("DISABLED"));
+    client.send(Csvserver::new("cs-old").unset(&["comment"])).await.unwrap();
+    assert!(server.object("csvserver", "cs-old").unwrap().get("comment").is_none());
+    // An action the resource does not have.
+    let error = client.send(Request::raw(Method::Post, "/nitro/v1/config/csvserver").option("action", "explode").json(&json!({"csvserver": {"name": "cs-old"}}))).await.unwrap_err();
+    assert_eq!(code_of(&error, "NSERR_NITRO_INVALID_ACTION"), 1240);
+
+    // Rename: the key changes and the binding rows follow.
+    let mut renamed = Csvserver::new("cs-old");
+    renamed.newname = Some("cs-new".into());
+    client.send(renamed.rename()).await.unwrap();
+    assert!(server.object("csvserver", "cs-old").is_none());
+    assert_eq!(server.bindings("csvserver_responderpolicy_binding", "cs-new").len(), 1);
+    client.send(web("cs-other", 81).add()).await.unwrap();
+    let mut onto_existing = Csvserver::new("cs-other");
+    onto_existing.newname = Some("cs-new".into());
+    assert!(client.send(onto_existing.rename()).await.unwrap_err().is_already_exists());
+    let mut missing = Csvserver::new("cs-gone");
+    missing.newname = Some("cs-newer".into());
+    assert!(client.send(missing.rename()).await.unwrap_err().is_not_found());
+
+    client.logout().await.unwrap();
+    let logout = server.requests().pop().unwrap();
+    assert_eq!((logout.path_and_query.as_str(), logout.status), ("/nitro/v1/config/logout", 200));
+}

@@ -328,6 +328,15 @@ mod tests {
     fn the_compiled_in_rules_parse() {
         let rules = rules().unwrap();
         assert!(rules.resources.values().all(|resource| !resource.name.is_empty()));
+        // Facts of the reference, read back (the crate's ADC input has them).
+        if let Some(lbvserver) = rules.resources.get("lbvserver") {
+            assert_eq!(lbvserver.keys, ["name"]);
+            let add = &lbvserver.operations["add"];
+            assert!(add.payload.contains(&("name".to_string(), true)) && add.payload.contains(&("servicetype".to_string(), true)));
+            let port = &lbvserver.properties["port"];
+            assert_eq!((port.kind, port.min_value, port.max_value), (ValueKind::Number, Some(1), Some(65535)));
+            assert!(port.values.is_none() && lbvserver.properties["servicetype"].values.as_ref().is_some_and(|v| v.iter().any(|v| v == "HTTP")));
+        }
     }
 
     #[test]
