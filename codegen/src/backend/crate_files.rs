@@ -676,8 +676,8 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 const TESTKIT: &str = r#"## Testing your automation without an appliance
 
 With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`
-runs a NITRO simulator on `127.0.0.1` (a free port) for your tests. It is
-generated from the same API reference as the bindings: it stores every ADC
+runs a NITRO simulator on `127.0.0.1` (a free port) for your tests. Its
+rules are generated from the same API reference as the bindings: it stores every ADC
 config and binding resource by its keys, serves get, count, filters, pages
 and bindings, and refuses what the reference forbids (a key the operation
 does not take, a missing mandatory one, a value out of range or not among
