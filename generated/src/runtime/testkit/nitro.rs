@@ -691,3 +691,145 @@ fn check_content_type(request: &Incoming, body: &Option<Value>) -> Result<(), Re
         Err(codes::invalid_json("the body must be sent as application/json"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::testkit::rules::{self, PropertyRule, ValueKind};
+
+    /// A value its property accepts: the first possible value, the
+    /// shortest allowed text, the smallest allowed number.
+    fn valid(property: Option<&PropertyRule>) -> Value {
+        let Some(property) = property else { return json!("x") };
+        let single = |kind: ValueKind| match kind {
+            _ if property.values.is_some() => json!(property.values.as_ref().map(|v| v[0].clone())),
+            ValueKind::Number | ValueKind::NumberList => json!(property.min_value.unwrap_or(1).min(property.max_value.unwrap_or(i64::MAX))),
+            ValueKind::Boolean => json!(true),
+            _ => json!("a".repeat(property.min_length.unwrap_or(1).max(1) as usize)),
+        };
+        match property.kind {
+            ValueKind::TextList | ValueKind::NumberList => json!([single(property.kind)]),
+            kind => single(kind),
+        }
+    }
+
+    /// An object for the add of `rule`: the primary key, the other keys the
+    /// add takes and its mandatory keys, each with a value it accepts.
+    fn object_for(rule: &ResourceRule) -> Map<String, Value> {
+        let mut object = Map::new();
+        let Some(add) = rule.operations.get("add") else { return object };
+        let keys = rule.keys.iter().enumerate().filter(|(at, key)| *at == 0 || add.takes(key)).map(|(_, key)| key);
+        let mandatory = add.payload.iter().filter(|(_, mandatory)| *mandatory).map(|(name, _)| name);
+        for name in keys.chain(mandatory) {
+            let property = rule.properties.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, property)| property);
+            if !object.keys().any(|sent| sent.eq_ignore_ascii_case(name)) {
+                object.insert(name.clone(), valid(property));
+            }
+        }
+        object
+    }
+
+    /// Every binding of the release with an `add` whose parent has one: a
+    /// row with its mandatory keys is added to a parent made first, found
+    /// by the parent's key and, by the delete's arguments, removed.
+    #[test]
+    fn every_binding_binds_lists_and_unbinds() {
+        let rules = rules::rules().unwrap();
+        let (mut store, mut sessions, mut faults) = (Store::default(), Sessions::default(), WriteFaults::default());
+        let mut appliance = Appliance { rules, max_objects: MAX_OBJECTS, store: &mut store, sessions: &mut sessions, faults: &mut faults, user: "u", password: "p" };
+        let headers = [("x-nitro-user".to_string(), "u".to_string()), ("x-nitro-pass".to_string(), "p".to_string()), ("content-type".to_string(), "application/json".to_string())];
+        let (mut tried, mut failed) = (0, Vec::new());
+        for rule in rules.resources.values().filter(|rule| rule.kind == Kind::Binding && rule.members.is_empty()) {
+            let Some(parent) = rule.parent.as_deref().and_then(|parent| rules.resources.get(parent)) else { continue };
+            let (Some(add), Some(parent_add), Some(parent_key), Some(key)) =
+                (rule.operations.get("add"), parent.operations.get("add"), parent.keys.first(), rule.keys.first())
+            else {
+                continue;
+            };
+            if parent_add.method != "POST" || add.method != "PUT" {
+                continue;
+            }
+            let parent_object = object_for(parent);
+            let name = text(&parent_object[parent_key]);
+            let body = serde_json::to_vec(&json!({ parent.name.as_str(): parent_object })).unwrap();
+            let path = format!("/nitro/v1/config/{}", parent.name);
+            let made = appliance.answer(&Incoming { method: "POST", path: &path, query: "", headers: &headers, body: &body });
+            if made.status != 201 && made.status != 409 {
+                failed.push(format!("parent {} of {}: {:?}", parent.name, rule.name, made.body));
+                continue;
+            }
+            let mut row = object_for(rule);
+            row.insert(key.clone(), json!(name));
+            let body = serde_json::to_vec(&json!({ rule.name.as_str(): row })).unwrap();
+            let path = format!("/nitro/v1/config/{}", rule.name);
+            let bound = appliance.answer(&Incoming { method: "PUT", path: &path, query: "", headers: &headers, body: &body });
+            if bound.status != 201 {
+                failed.push(format!("{}: {:?}", rule.name, bound.body));
+                continue;
+            }
+            let item = format!("{path}/{}", crate::runtime::resource::encode_path_key(&name).unwrap());
+            let listed = appliance.answer(&Incoming { method: "GET", path: &item, query: "", headers: &headers, body: &[] });
+            assert!(!rule.operations.contains_key("get") || listed.body.as_ref().is_some_and(|body| body[rule.name.as_str()].as_array().is_some_and(|rows| rows.len() == 1)), "get of {}: {:?}", rule.name, listed.body);
+            let args: Vec<String> = rule.operations.get("delete").map(|delete| delete.args.iter().filter_map(|(arg, _)| row.get(arg).map(|value| format!("{arg}:{}", crate::runtime::resource::encode_component(&text(value))))).collect()).unwrap_or_default();
+            let query = if args.is_empty() { String::new() } else { format!("args={}", args.join(",")) };
+            let listed_args = rule.operations.get("delete").is_some_and(|delete| !delete.args.is_empty());
+            let unbound = appliance.answer(&Incoming { method: "DELETE", path: &item, query: &query, headers: &headers, body: &[] });
+            if rule.operations.contains_key("delete") && !(listed_args && args.is_empty()) {
+                assert_eq!(unbound.status, 200, "delete of {} ({query}): {:?}", rule.name, unbound.body);
+            }
+            tried += 1;
+        }
+        assert!(failed.is_empty(), "{} of {} bindings failed:\n{}", failed.len(), tried + failed.len(), failed.join("\n"));
+        assert!(tried > 0 || rules.resources.is_empty());
+        println!("{tried} bindings bound, listed and unbound");
+    }
+
+    /// Every config resource of the release with an `add`: an object with
+    /// its mandatory keys, each set to a value its property accepts, is
+    /// added, found by its key and deleted, all through the answer to a
+    /// request; a second add answers 273.
+    #[test]
+    fn every_config_resource_adds_gets_and_deletes() {
+        let rules = rules::rules().unwrap();
+        let (mut store, mut sessions, mut faults) = (Store::default(), Sessions::default(), WriteFaults::default());
+        let mut appliance = Appliance {
+            rules,
+            max_objects: MAX_OBJECTS,
+            store: &mut store,
+            sessions: &mut sessions,
+            faults: &mut faults,
+            user: "u",
+            password: "p",
+        };
+        let headers = [("x-nitro-user".to_string(), "u".to_string()), ("x-nitro-pass".to_string(), "p".to_string()), ("content-type".to_string(), "application/json".to_string())];
+        let mut tried = 0;
+        let mut failed = Vec::new();
+        for rule in rules.resources.values().filter(|rule| rule.kind == Kind::Config && !rule.keys.is_empty()) {
+            let (Some(add), Some(_)) = (rule.operations.get("add"), rule.operations.get("delete")) else { continue };
+            if add.method != "POST" {
+                continue;
+            }
+            let object = object_for(rule);
+            let body = serde_json::to_vec(&json!({ rule.name.as_str(): object })).unwrap();
+            let path = format!("/nitro/v1/config/{}", rule.name);
+            let request = Incoming { method: "POST", path: &path, query: "", headers: &headers, body: &body };
+            let reply = appliance.answer(&request);
+            if reply.status != 201 {
+                failed.push(format!("{}: {:?}", rule.name, reply.body));
+                continue;
+            }
+            assert_eq!(appliance.answer(&request).status, 409, "second add of {}", rule.name);
+            let key = text(&object[&rule.keys[0]]);
+            let segment = crate::runtime::resource::encode_path_key(&key).unwrap();
+            let item = format!("{path}/{segment}");
+            let get = Incoming { method: "GET", path: &item, query: "", headers: &headers, body: &[] };
+            assert_eq!(appliance.answer(&get).status, 200, "get of {}", rule.name);
+            let delete = Incoming { method: "DELETE", ..get };
+            assert_eq!(appliance.answer(&delete).status, 200, "delete of {}", rule.name);
+            tried += 1;
+        }
+        assert!(failed.is_empty(), "{} of {} adds failed:\n{}", failed.len(), tried + failed.len(), failed.join("\n"));
+        assert!(tried > 0 || rules.resources.is_empty());
+        println!("{tried} config resources added, read and deleted");
+    }
+}

@@ -75,8 +75,11 @@ pub(crate) struct OperationRule {
 }
 
 impl OperationRule {
+    /// Whether the payload takes key `name`. Compared without regard to
+    /// case (our choice): the reference spells a few payload keys unlike
+    /// their property (`Dnssuffix` for `dnssuffix`, `String` for `string`).
     pub(crate) fn takes(&self, name: &str) -> bool {
-        self.payload.iter().any(|(key, _)| key == name)
+        self.payload.iter().any(|(key, _)| key.eq_ignore_ascii_case(name))
     }
 }
 
@@ -214,7 +217,8 @@ impl Rules {
         }
         self.check_alternatives(object.keys().map(String::as_str))?;
         for (name, mandatory) in &rule.payload {
-            if *mandatory && object.get(name).map_or(true, |value| value.is_null() || *value == Value::String(String::new())) {
+            let sent = object.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value);
+            if *mandatory && sent.map_or(true, |value| value.is_null() || *value == Value::String(String::new())) {
                 return Err(codes::missing_argument(name));
             }
         }
