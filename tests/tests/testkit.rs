@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 async fn kit() -> (NitroServer, Client) {
     let server = NitroServer::start().await.unwrap();
-    let client = server.client().unwrap();
+    let client = netscaler::testkit::client(&server).unwrap();
     (server, client)
 }
 
@@ -259,7 +259,7 @@ async fn slow_answers_wait() {
     client.send(Csvserver::count()).await.unwrap();
     assert!(start.elapsed() >= Duration::from_millis(150));
     server.clear_faults();
-    let timed_out = server.client_builder().timeout(Duration::from_millis(100)).build().unwrap();
+    let timed_out = netscaler::testkit::client_builder(&server).timeout(Duration::from_millis(100)).build().unwrap();
     timed_out.login().await.unwrap();
     server.inject(Fault::Slow(Duration::from_millis(400)));
     assert!(timed_out.send(Csvserver::count()).await.is_err());
@@ -361,7 +361,7 @@ async fn the_object_limit_is_named_and_can_be_raised() {
     let mut limits = Limits::default();
     limits.max_objects = 2;
     let server = NitroServer::start_with(limits).await.unwrap();
-    let client = server.client().unwrap();
+    let client = netscaler::testkit::client(&server).unwrap();
     client.send(web("cs-1", 80).add()).await.unwrap();
     client.send(web("cs-2", 80).add()).await.unwrap();
     let error = client.send(web("cs-3", 80).add()).await.unwrap_err();

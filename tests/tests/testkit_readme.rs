@@ -15,7 +15,7 @@ async fn ensure_web_vserver(client: &Client) -> netscaler::Result<()> {
 #[tokio::test]
 async fn ensure_web_vserver_creates_it_once() {
     let server = NitroServer::start().await.unwrap();
-    let client = server.client().unwrap();
+    let client = netscaler::testkit::client(&server).unwrap();
 
     ensure_web_vserver(&client).await.unwrap();
     ensure_web_vserver(&client).await.unwrap();

@@ -34,18 +34,17 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 "#;
 
-/// Optional dependencies of the `testkit` feature (the NITRO simulator in
-/// `runtime/testkit/`): an HTTP/1 server from the crates reqwest already
-/// builds on. Not in [`RUNTIME_DEPENDENCIES`]: standalone crates have no kit.
-pub const TESTKIT_DEPENDENCIES: &[(&str, &str)] = &[
-    ("http-body-util", r#"{ version = "0.1", optional = true }"#),
-    ("hyper", r#"{ version = "1", optional = true, features = ["http1", "server"] }"#),
-    ("hyper-util", r#"{ version = "0.1", optional = true, features = ["tokio"] }"#),
-];
+/// The optional dependency of the `testkit` feature: the NITRO simulator,
+/// its own crate (`generated/testkit/`, hand-written but for its rules)
+/// with no dependency on this one, so that the bindings' compile does not
+/// grow with it; `runtime/testkit.rs` re-exports it and adds a client.
+/// Not in [`RUNTIME_DEPENDENCIES`]: standalone crates have no kit.
+/// Its version is [`CRATE_VERSION`] (a unit test holds them together).
+pub const TESTKIT_DEPENDENCIES: &[(&str, &str)] =
+    &[("netscaler-testkit", r#"{ version = "0.2.0", path = "testkit", optional = true }"#)];
 
 /// The `testkit` feature: off by default, in no other feature.
-pub const TESTKIT_FEATURE: &str =
-    r#"testkit = ["dep:http-body-util", "dep:hyper", "dep:hyper-util", "tokio/net", "tokio/rt"]
+pub const TESTKIT_FEATURE: &str = r#"testkit = ["dep:netscaler-testkit"]
 "#;
 
 /// Dev-dependencies of the generated crate (doc examples and tests).
@@ -330,8 +329,8 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         .map(String::from),
     );
     lines.extend(feature_lines(info));
-    lines.push("- `testkit` (off by default): `testkit::NitroServer`, a NITRO simulator on".to_string());
-    lines.push("  loopback held to the reference's rules, for testing code that uses this crate".to_string());
+    lines.push("- `testkit` (off by default): `testkit::NitroServer` (the crate `netscaler-testkit`),".to_string());
+    lines.push("  a NITRO simulator on loopback held to the reference's rules, for testing code that uses this crate".to_string());
     if has_lbvserver(info) {
         lines.extend(
             [
@@ -676,8 +675,10 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 const TESTKIT: &str = r#"## Testing your automation without an appliance
 
 With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`
-runs a NITRO simulator on `127.0.0.1` (a free port) for your tests. Its
-rules are generated from the same API reference as the bindings: it stores every ADC
+runs a NITRO simulator on `127.0.0.1` (a free port) for your tests, and
+`netscaler::testkit::client(&server)` gives a client for it. The simulator
+is the crate `netscaler-testkit`, which the feature adds (the bindings
+compile no larger for it). Its rules are generated from the same API reference as the bindings: it stores every ADC
 config and binding resource by its keys, serves get, count, filters, pages
 and bindings, and refuses what the reference forbids (a key the operation
 does not take, a missing mandatory one, a value out of range or not among
@@ -712,7 +713,7 @@ async fn ensure_web_vserver(client: &Client) -> netscaler::Result<()> {
 #[tokio::test]
 async fn ensure_web_vserver_creates_it_once() {
     let server = NitroServer::start().await.unwrap();
-    let client = server.client().unwrap();
+    let client = netscaler::testkit::client(&server).unwrap();
 
     ensure_web_vserver(&client).await.unwrap();
     ensure_web_vserver(&client).await.unwrap();
@@ -817,4 +818,18 @@ Minimum supported Rust version: {rust_version}. License: Apache-2.0.
         rust_version = RUST_VERSION,
     );
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kit is released with the bindings: the dependency asks for the
+    /// crate's own version (cargo refuses a path crate of another one).
+    #[test]
+    fn testkit_dependency_asks_for_the_crate_version() {
+        for (name, spec) in TESTKIT_DEPENDENCIES {
+            assert!(spec.contains(&format!("version = \"{CRATE_VERSION}\"")), "{name} = {spec}");
+        }
+    }
 }

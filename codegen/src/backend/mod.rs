@@ -27,7 +27,7 @@ mod plan;
 pub mod standalone;
 pub mod testkit;
 
-pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
+pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR, TESTKIT_DIR};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Product};

@@ -1,7 +1,8 @@
-//! `src/testkit/rules.txt`: the facts the NITRO simulator of the crate's
-//! `testkit` feature (`generated/src/runtime/testkit/`) holds requests to,
+//! `testkit/src/rules.txt`: the facts the NITRO simulator (the crate
+//! `netscaler-testkit` in `generated/testkit/`, behind the `netscaler`
+//! crate's feature `testkit`) holds requests to,
 //! as data read once at start, never as Rust code per resource (compile
-//! cost: the kit adds one small module whatever the number of resources).
+//! cost: the kit's code does not grow with the number of resources).
 //!
 //! One line per fact, fields separated by tabs, lists by `,` (enumeration
 //! values by `|`); an empty field is an absent fact. In file order:
@@ -33,9 +34,10 @@ use crate::ir::{Api, DataType, Product, Resource, ResourceKind, ALTERNATIVE_ARGS
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// Where the rules go, relative to `generated/` (the kit includes it from
-/// `src/runtime/testkit/rules.rs`).
-pub const RULES_PATH: &str = "src/testkit/rules.txt";
+/// Where the rules go, relative to `generated/` (the kit's `src/rules.rs`
+/// includes it). The only file the backend writes in the kit's folder
+/// ([`super::TESTKIT_DIR`]).
+pub const RULES_PATH: &str = "testkit/src/rules.txt";
 
 /// The rules file from the emitted products (`(api, spec path)`).
 pub fn rules(products: &[(&Api, &str)], inputs: &[String], diagnostics: &mut Vec<Diagnostic>) -> String {

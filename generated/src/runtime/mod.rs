@@ -17,9 +17,7 @@
 //! thiserror = "2"
 //! tokio = { version = "1", features = ["sync", "time"] }
 //! tracing = { version = "0.1", optional = true }
-//! http-body-util = { version = "0.1", optional = true }
-//! hyper = { version = "1", optional = true, features = ["http1", "server"] }
-//! hyper-util = { version = "0.1", optional = true, features = ["tokio"] }
+//! netscaler-testkit = { version = "0.2.0", path = "testkit", optional = true }
 //!
 //! [dev-dependencies]
 //! proptest = "1.8.0"
@@ -30,8 +28,9 @@
 //! `rustls = ["reqwest/rustls-tls"]` (default), `native-tls =
 //! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`. The feature
 //! `testkit` (off by default; `crate_files::TESTKIT_DEPENDENCIES`) adds
-//! `testkit`, a NITRO simulator on loopback, with optional `hyper`
-//! (server), `hyper-util` and `http-body-util` and tokio's `net` and `rt`.
+//! `testkit`: the crate `netscaler-testkit` (`generated/testkit/`, a NITRO
+//! simulator on loopback, with no dependency on this crate) re-exported,
+//! and a client for it.
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
 //! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,

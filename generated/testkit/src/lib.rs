@@ -1,11 +1,15 @@
-//! A NITRO simulator for testing code that uses this crate without an
-//! appliance (feature `testkit`).
+//! A NITRO simulator for testing code that talks to a NetScaler ADC
+//! without an appliance. Used through the `netscaler` crate's feature
+//! `testkit` (`netscaler::testkit`, which adds `client(&server)` for a
+//! ready client); it does not depend on that crate, so the bindings'
+//! compile stays as small without it.
 //!
 //! [`NitroServer::start`] serves on `127.0.0.1` (a free port) and holds
-//! requests to the rules of the API reference this crate was generated
-//! from, for every ADC config and binding resource: the rules are read at
-//! start from data `cargo xtask codegen` writes from the reference
-//! (`src/testkit/rules.txt`), not from hand-written cases.
+//! requests to the rules of the API reference the `netscaler` crate of
+//! the same version was generated from, for every ADC config and binding
+//! resource: the rules are read at start from data `cargo xtask codegen`
+//! writes from the reference (`src/rules.txt`), not from hand-written
+//! cases.
 //!
 //! What it does, as an appliance does:
 //!
@@ -48,10 +52,11 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use netscaler::testkit::NitroServer;
+//! use netscaler_testkit::NitroServer;
 //! let server = NitroServer::start().await?;
-//! let client = server.client()?;
-//! client.login().await?;
+//! // A client of your own: `server.base_url()`, `server.username()` and
+//! // `server.password()` (`netscaler::testkit::client(&server)` builds one).
+//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
 //! assert!(server.object("lbvserver", "web").is_none());
 //! # Ok(())
 //! # }
@@ -252,21 +257,6 @@ impl NitroServer {
     /// `(product, release)` of the reference the rules come from.
     pub fn release(&self) -> (&str, &str) {
         (&self.shared.rules.release.0, &self.shared.rules.release.1)
-    }
-
-    /// A client builder for this server: its base URL, plain `http`
-    /// allowed (loopback), a session with the accepted credentials and no
-    /// retries (so a fault shows at once). Change any of it before `build`.
-    pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder(self.base_url.clone())
-            .allow_insecure_http(true)
-            .session(USER, PASSWORD)
-            .retry(crate::RetryPolicy::none())
-    }
-
-    /// [`client_builder`](Self::client_builder), built.
-    pub fn client(&self) -> crate::Result<crate::Client> {
-        self.client_builder().build()
     }
 
     // --- Seed and inspect ------------------------------------------------------

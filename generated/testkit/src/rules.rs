@@ -1,4 +1,4 @@
-//! The reference's rules, read once from `src/testkit/rules.txt` (written
+//! The reference's rules, read once from `src/rules.txt` (written
 //! by `cargo xtask codegen` from the IR of the targeted ADC release; its
 //! format is described in `codegen/src/backend/testkit.rs`), and the checks
 //! made with them.
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// The rules file, compiled in.
-const RULES: &str = include_str!("../../testkit/rules.txt");
+const RULES: &str = include_str!("rules.txt");
 
 /// The rules of every resource of one release.
 #[derive(Debug, Default)]

@@ -1,6 +1,6 @@
 //! The answers the kit refuses with: the appliance's error codes, named as
-//! in the ADC error listing (the generated `adc::errors`; a test of the
-//! kit checks each value against that table).
+//! in the ADC error listing (`netscaler::adc::errors`; a test of the
+//! project's tests crate checks each value against that table).
 //!
 //! Our choices, where the reference pairs no code with a rule: an
 //! out-of-range number answers `NSERR_INTMINVAL`/`NSERR_INTMAXVAL`, a text
