@@ -113,8 +113,8 @@
 //! - `adm-system`: NetScaler ADM group `system` (423 resources); enables `adm-analytics`, `adm-applications`, `adm-instances`, `adm-network-functions`
 //! - `adm-ungrouped`: NetScaler ADM group `ungrouped` (8 resources)
 //! - `nextgen`: the NetScaler Next-Gen API module
-//! - `testkit` (off by default): `testkit::NitroServer`, a NITRO simulator on
-//!   loopback held to the reference's rules, for testing code that uses this crate
+//! - `testkit` (off by default): `testkit::NitroServer` (the crate `netscaler-testkit`),
+//!   a NITRO simulator on loopback held to the reference's rules, for testing code that uses this crate
 //!
 //! # Quick start
 //!
