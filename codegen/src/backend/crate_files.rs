@@ -678,9 +678,10 @@ With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`
 runs a NITRO simulator on `127.0.0.1` (a free port) for your tests, and
 `netscaler::testkit::client(&server)` gives a client for it. The simulator
 is the crate `netscaler-testkit`, which the feature adds (the bindings
-compile no larger for it). Its rules are generated from the same API reference as the bindings: it stores every ADC
-config and binding resource by its keys, serves get, count, filters, pages
-and bindings, and refuses what the reference forbids (a key the operation
+compile no larger for it). Its rules are generated from the same API
+reference as the bindings: it stores every ADC config and binding
+resource by its keys, serves get, count, filters, pages and bindings,
+and refuses what the reference forbids (a key the operation
 does not take, a missing mandatory one, a value out of range or not among
 the possible values, both of two alternative arguments) with the
 appliance's error codes. `seed` sets what the appliance already holds,
