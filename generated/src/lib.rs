@@ -113,6 +113,8 @@
 //! - `adm-system`: NetScaler ADM group `system` (423 resources); enables `adm-analytics`, `adm-applications`, `adm-instances`, `adm-network-functions`
 //! - `adm-ungrouped`: NetScaler ADM group `ungrouped` (8 resources)
 //! - `nextgen`: the NetScaler Next-Gen API module
+//! - `testkit` (off by default): `testkit::NitroServer` (the crate `netscaler-testkit`),
+//!   a NITRO simulator on loopback held to the reference's rules, for testing code that uses this crate
 //!
 //! # Quick start
 //!
@@ -293,6 +295,9 @@
 //! the minor version while the crate is at `0.x`; anything else bumps the patch.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod runtime;
+#[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+pub use runtime::testkit;
 pub use runtime::{
     Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open,
     WireEnum, Request, Outcome, OnError, Method,

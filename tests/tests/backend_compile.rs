@@ -2,13 +2,13 @@
 //! warnings denied and documents without rustdoc warnings.
 //!
 //! The fixture's crate is written to `target/backend-fixture/netscaler/`
-//! beside a copy of the hand-written runtime (the same layout as
+//! beside a copy of the hand-written runtime and test kit (the same layout as
 //! `generated/`), then checked in the target folder all nested builds
 //! share ([`netscaler_tests::nested`]), so the workspace's build lock is
 //! not held and the dependencies are compiled once per run. This is the crate users get, only
 //! with fewer resources.
 
-use codegen::backend::{emit, EmitSettings, RUNTIME_DIR};
+use codegen::backend::{emit, EmitSettings, RUNTIME_DIR, TESTKIT_DIR};
 use codegen::ir::Api;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,10 @@ fn write_fixture_crate() -> PathBuf {
     if krate.exists() {
         std::fs::remove_dir_all(&krate).unwrap();
     }
+    // The kit's crate (the `testkit` feature's dependency), hand-written
+    // but for its rules, which the emission below replaces with the
+    // fixture's.
+    copy_dir(&root.join("generated").join(TESTKIT_DIR), &krate.join(TESTKIT_DIR));
     let emitted = emit(&fixture_apis(), &EmitSettings::default());
     for (path, text) in &emitted.files {
         let target = krate.join(path);

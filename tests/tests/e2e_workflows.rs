@@ -1,12 +1,16 @@
 //! End-to-end: the one-call jobs of `runtime::workflows` and
-//! `runtime::lifecycle` against the loopback NITRO test server. Each test
-//! checks what the server saw or holds (the query sent, the stored object,
-//! the bytes kept, the requests in flight), not only what the client
-//! returned.
+//! `runtime::lifecycle` against the published test kit
+//! (`netscaler::testkit::NitroServer`, held to the reference's rules), and
+//! against our hand-written test server (`HandServer`) for what the kit
+//! does not simulate: a server that starts listening late and the
+//! first-boot password change. Each test checks what the server saw or
+//! holds (the query sent, the stored object, the bytes kept, the requests
+//! in flight), not only what the client returned.
 
 use netscaler::runtime::{Client, Ensured, Error, HaRole, Method, Request, RetryPolicy};
+use netscaler::testkit::{Fault, NitroServer, SeenRequest};
 use netscaler_tests::hand_model;
-use netscaler_tests::nitro_server::{NitroServer, Recorded, PASSWORD, USER};
+use netscaler_tests::nitro_server::{NitroServer as HandServer, PASSWORD, USER};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -34,27 +38,39 @@ fn vserver(name: &str, port: i64) -> Lbvserver {
     }
 }
 
+/// A client sending the kit's credentials in headers on each request.
 fn client(server: &NitroServer) -> Client {
-    Client::builder(server.base_url()).allow_insecure_http(true).credentials(USER, PASSWORD).retry(RetryPolicy::none()).build().unwrap()
+    netscaler::testkit::client_builder(&server).credentials(server.username(), server.password()).build().unwrap()
+}
+
+/// Seeds `hanode` rows (id, state) as the appliance shows them.
+fn set_ha_nodes(server: &NitroServer, nodes: &[(&str, &str)]) {
+    for (id, state) in nodes {
+        server.seed("hanode", json!({"id": id, "state": state})).unwrap();
+    }
 }
 
 fn session_client(base_url: &str, password: &str) -> Client {
     Client::builder(base_url).allow_insecure_http(true).session(USER, password).retry(RetryPolicy::none()).build().unwrap()
 }
 
-fn writes(requests: &[Recorded]) -> Vec<&Recorded> {
+fn writes(requests: &[SeenRequest]) -> Vec<&SeenRequest> {
     requests.iter().filter(|request| request.method != "GET" && !request.path_and_query.contains("/login")).collect()
 }
 
 fn stored(server: &NitroServer, resource: &str, key: &str) -> Option<serde_json::Map<String, Value>> {
-    server.state().objects.get(resource).and_then(|objects| objects.get(key)).cloned()
+    server.object(resource, key)
+}
+
+async fn kit() -> NitroServer {
+    NitroServer::start().await.unwrap()
 }
 
 // --- Create or update --------------------------------------------------------
 
 #[tokio::test]
 async fn upsert_creates_then_updates_where_a_plain_add_fails() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
     client.send(Request::add(&vserver("vs-up", 80), Method::Post)).await.unwrap();
     // A plain add of an existing object is refused ...
@@ -77,7 +93,7 @@ async fn upsert_creates_then_updates_where_a_plain_add_fails() {
 
 #[tokio::test]
 async fn upsert_of_a_binding_or_an_update_is_refused_before_sending() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
     let binding = LbvserverServiceBinding { name: Some("vs".into()), servicename: Some("svc".into()), ..Default::default() };
     let error = client.send(Request::add(&binding, Method::Put).upsert()).await.unwrap_err();
@@ -93,7 +109,7 @@ async fn upsert_of_a_binding_or_an_update_is_refused_before_sending() {
 
 #[tokio::test]
 async fn ensure_creates_then_changes_only_what_differs() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
     let mut desired = vserver("vs-ens", 80);
     desired.lbmethod = Some("ROUNDROBIN".into());
@@ -129,7 +145,7 @@ async fn ensure_creates_then_changes_only_what_differs() {
 
 #[tokio::test]
 async fn ensure_without_a_key_is_refused() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let error = client(&server).ensure(&Lbvserver { port: Some(80), ..Default::default() }).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidRequest(text) if text.contains("key property name")), "{error}");
     assert!(server.requests().is_empty());
@@ -139,21 +155,21 @@ async fn ensure_without_a_key_is_refused() {
 
 #[tokio::test]
 async fn wait_ready_rides_out_a_503_phase_without_logging_in() {
-    let server = NitroServer::start().await;
-    let client = session_client(&server.base_url(), PASSWORD);
-    server.unavailable_for(6);
+    let server = kit().await;
+    let client = session_client(server.base_url(), server.password());
+    server.inject(Fault::Unavailable { requests: 6 });
     let ready = client.wait_ready_every(Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
     assert_eq!(ready.attempts, 7);
-    assert_eq!(server.arrivals(), 7);
+    assert_eq!(server.counters().requests, 7);
     // The probes never tried a login (no backoff to wait out afterwards).
-    assert_eq!(server.state().login_attempts, 0);
+    assert_eq!(server.counters().login_attempts, 0);
     client.login().await.unwrap();
     println!("wait_ready: 6 answers of 503, ready after {:?} and {} probes", ready.waited, ready.attempts);
 }
 
 #[tokio::test]
 async fn wait_ready_waits_for_a_server_that_starts_late() {
-    let (base_url, later) = NitroServer::start_later(Duration::from_millis(300)).await;
+    let (base_url, later) = HandServer::start_later(Duration::from_millis(300)).await;
     let client = session_client(&base_url, PASSWORD);
     let ready = client.wait_ready_every(Duration::from_secs(10), Duration::from_millis(25)).await.unwrap();
     assert!(ready.attempts > 1 && ready.waited >= Duration::from_millis(200), "{ready:?}");
@@ -164,8 +180,8 @@ async fn wait_ready_waits_for_a_server_that_starts_late() {
 
 #[tokio::test]
 async fn wait_ready_gives_up_naming_what_it_saw() {
-    let server = NitroServer::start().await;
-    server.unavailable_for(100_000);
+    let server = kit().await;
+    server.inject(Fault::Unavailable { requests: 100_000 });
     let start = Instant::now();
     let error = client(&server).wait_ready_every(Duration::from_millis(200), Duration::from_millis(20)).await.unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(5));
@@ -180,28 +196,30 @@ async fn wait_ready_gives_up_naming_what_it_saw() {
 
 #[tokio::test]
 async fn ha_role_reads_node_zero() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
+    // Seeded as the appliance shows them (node 0 is this one).
+    server.seed("hanode", json!({"id": "0", "state": "Standalone"})).unwrap();
     assert_eq!(client.ha_role().await.unwrap(), HaRole::Standalone);
-    server.set_ha_nodes(vec![json!({"id": "0", "state": "Secondary"}), json!({"id": "1", "state": "Primary"})]);
+    set_ha_nodes(&server, &[("0", "Secondary"), ("1", "Primary")]);
     assert_eq!(client.ha_role().await.unwrap(), HaRole::Secondary);
-    server.set_ha_nodes(vec![json!({"id": "1", "state": "Secondary"}), json!({"id": "0", "state": "Primary"})]);
+    set_ha_nodes(&server, &[("1", "Secondary"), ("0", "Primary")]);
     assert_eq!(client.ha_role().await.unwrap(), HaRole::Primary);
 }
 
 #[tokio::test]
 async fn connect_primary_picks_the_primary_and_refuses_a_split_pair() {
-    let first = NitroServer::start().await;
-    let second = NitroServer::start().await;
-    let pair = |server: &NitroServer, local: &str, peer: &str| {
-        server.set_ha_nodes(vec![json!({"id": "0", "state": local}), json!({"id": "1", "state": peer})]);
-    };
+    let first = kit().await;
+    let second = kit().await;
+    let pair = |server: &NitroServer, local: &str, peer: &str| set_ha_nodes(server, &[("0", local), ("1", peer)]);
     pair(&first, "Secondary", "Primary");
     pair(&second, "Primary", "Secondary");
     // An address that does not answer is reported, not fatal.
     let dead = "http://127.0.0.1:9".to_string();
-    let addresses = [dead.clone(), first.base_url(), second.base_url()];
-    let builder = |address: &str| Client::builder(address).allow_insecure_http(true).credentials(USER, PASSWORD).retry(RetryPolicy::none());
+    let addresses = [dead.clone(), first.base_url().to_string(), second.base_url().to_string()];
+    let builder = |address: &str| {
+        Client::builder(address).allow_insecure_http(true).credentials(first.username(), first.password()).retry(RetryPolicy::none())
+    };
     let primary = Client::connect_primary(&addresses, builder).await.unwrap();
     assert_eq!(primary.base_url(), second.base_url());
 
@@ -214,12 +232,12 @@ async fn connect_primary_picks_the_primary_and_refuses_a_split_pair() {
     let error = Client::connect_primary(&addresses, builder).await.unwrap_err();
     let text = error.to_string();
     assert!(text.contains("Secondary") && text.contains("127.0.0.1:9"), "{text}");
-    assert!(!text.contains(PASSWORD), "{text}");
+    assert!(!text.contains(first.password()), "{text}");
 }
 
 #[tokio::test]
 async fn first_boot_password_change_is_typed_and_done_in_one_call() {
-    let server = NitroServer::start().await;
+    let server = HandServer::start().await;
     server.force_password_change();
     let client = session_client(&server.base_url(), PASSWORD);
     let error = client.login().await.unwrap_err();
@@ -244,15 +262,18 @@ async fn first_boot_password_change_is_typed_and_done_in_one_call() {
 
 #[tokio::test]
 async fn firmware_reads_release_and_build() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
+    // `nsversion` is one object, seeded as a 14.1 appliance shows it.
+    let version = |text: &str| server.seed("nsversion", json!({"version": text, "mode": "1"})).unwrap();
+    version("NetScaler NS14.1: Build 60.54.nc, Date: Oct  1 2025, 10:00:00   (64-bit)");
     let firmware = client.firmware().await.unwrap();
     assert_eq!((firmware.release.as_str(), firmware.build.as_str()), ("14.1", "60.54"));
-    server.set_version("NetScaler NS13.0: Build 92.21.nc, Date: Aug 1 2023, 01:02:03   (64-bit)");
+    version("NetScaler NS13.0: Build 92.21.nc, Date: Aug 1 2023, 01:02:03   (64-bit)");
     let firmware = client.firmware().await.unwrap();
     assert_eq!((firmware.release.as_str(), firmware.build.as_str()), ("13.0", "92.21"));
     assert!(firmware.is_at_least("12.1") && !firmware.is_at_least("13.1"));
-    server.set_version("unknown");
+    version("unknown");
     assert!(matches!(client.firmware().await.unwrap_err(), Error::Decode { .. }));
 }
 
@@ -260,15 +281,16 @@ async fn firmware_reads_release_and_build() {
 
 #[tokio::test]
 async fn files_upload_download_and_delete_with_base64_and_the_location_encoded() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
     let bytes: Vec<u8> = (0..=255u8).chain(b"-----END CERTIFICATE-----\n".iter().copied()).collect();
     client.upload_file("/nsconfig/ssl", "web cert.pem", &bytes).await.unwrap();
     let upload = writes(&server.requests())[0].body.clone().unwrap();
     assert_eq!(upload["systemfile"]["fileencoding"], json!("BASE64"));
     assert_eq!(upload["systemfile"]["filelocation"], json!("/nsconfig/ssl"));
-    let kept = server.file("/nsconfig/ssl", "web cert.pem").unwrap();
-    assert_eq!(Some(kept.as_str()), upload["systemfile"]["filecontent"].as_str());
+    let kept = server.object("systemfile", "web cert.pem").unwrap();
+    assert_eq!(kept["filelocation"], json!("/nsconfig/ssl"));
+    assert_eq!(kept["filecontent"], upload["systemfile"]["filecontent"]);
 
     assert_eq!(client.download_file("/nsconfig/ssl", "web cert.pem").await.unwrap(), bytes);
     let get = server.requests().last().cloned().unwrap();
@@ -294,10 +316,11 @@ async fn files_upload_download_and_delete_with_base64_and_the_location_encoded()
 
 #[tokio::test]
 async fn poll_sends_one_request_at_a_time_every_interval() {
-    let server = NitroServer::start().await;
+    let server = kit().await;
     let client = client(&server);
     client.send(Request::add(&vserver("vs-stat", 80), Method::Post)).await.unwrap();
-    server.delay_each(Some(Duration::from_millis(30)));
+    server.seed_stat("lbvserver", json!({"name": "vs-stat", "totalrequests": "1256464744519"})).unwrap();
+    server.inject(Fault::Slow(Duration::from_millis(30)));
     let interval = Duration::from_millis(60);
     let mut stats = client.poll(Request::raw(Method::Get, "/nitro/v1/stat/lbvserver"), interval);
     let start = Instant::now();
@@ -310,14 +333,14 @@ async fn poll_sends_one_request_at_a_time_every_interval() {
     assert!(elapsed >= interval * 3, "{elapsed:?}");
     assert_eq!(stats.polls(), 4);
     assert_eq!(seen, vec!["1256464744519"; 4]);
-    assert_eq!(server.max_in_flight(), 1);
+    assert_eq!(server.counters().max_in_flight, 1);
     let polled = server.requests().iter().filter(|request| request.path_and_query == "/nitro/v1/stat/lbvserver").count();
     assert_eq!(polled, 4);
     println!("poll: 4 results at a {interval:?} interval in {elapsed:?}");
 
     // An error is a result, and the polling goes on.
-    server.delay_each(None);
-    server.fail_next(500, json!({"errorcode": 1, "message": "busy", "severity": "ERROR"}));
+    server.clear_faults();
+    server.inject(Fault::Unavailable { requests: 1 });
     assert!(stats.next().await.is_err());
     assert!(stats.next().await.is_ok());
 

@@ -34,6 +34,19 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 "#;
 
+/// The optional dependency of the `testkit` feature: the NITRO simulator,
+/// its own crate (`generated/testkit/`, hand-written but for its rules)
+/// with no dependency on this one, so that the bindings' compile does not
+/// grow with it; `runtime/testkit.rs` re-exports it and adds a client.
+/// Not in [`RUNTIME_DEPENDENCIES`]: standalone crates have no kit.
+/// Its version is [`CRATE_VERSION`] (a unit test holds them together).
+pub const TESTKIT_DEPENDENCIES: &[(&str, &str)] =
+    &[("netscaler-testkit", r#"{ version = "0.2.0", path = "testkit", optional = true }"#)];
+
+/// The `testkit` feature: off by default, in no other feature.
+pub const TESTKIT_FEATURE: &str = r#"testkit = ["dep:netscaler-testkit"]
+"#;
+
 /// Dev-dependencies of the generated crate (doc examples and tests).
 const DEV_DEPENDENCIES: &str = r#"proptest = "1.8.0"
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
@@ -217,7 +230,7 @@ targets = ["x86_64-unknown-linux-gnu"]
         .replace("@VERSION@", CRATE_VERSION)
         .replace("@RUST_VERSION@", RUST_VERSION),
     );
-    for (name, version) in RUNTIME_DEPENDENCIES {
+    for (name, version) in RUNTIME_DEPENDENCIES.iter().chain(TESTKIT_DEPENDENCIES) {
         let _ = writeln!(text, "{name} = {version}");
     }
     text.push_str("\n[dev-dependencies]\n");
@@ -249,6 +262,7 @@ targets = ["x86_64-unknown-linux-gnu"]
     let _ = writeln!(text, "default = {}", toml_list(defaults.iter().copied()));
     let _ = writeln!(text, "full = {}", toml_list(all.iter().copied()));
     text.push_str(RUNTIME_FEATURES);
+    text.push_str(TESTKIT_FEATURE);
     for (name, needs) in &features {
         let _ = writeln!(text, "{} = {}", toml_key(name), toml_list(needs.iter().map(String::as_str)));
     }
@@ -320,6 +334,8 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         .map(String::from),
     );
     lines.extend(feature_lines(info));
+    lines.push("- `testkit` (off by default): `testkit::NitroServer` (the crate `netscaler-testkit`),".to_string());
+    lines.push("  a NITRO simulator on loopback held to the reference's rules, for testing code that uses this crate".to_string());
     if has_lbvserver(info) {
         lines.extend(
             [
@@ -429,6 +445,9 @@ pub fn lib_rs(info: &CrateInfo) -> String {
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod runtime;
+        #[cfg(feature = "testkit")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+        pub use runtime::testkit;
         pub use runtime::{Client, ClientBuilder, ManagedInstance, RetryPolicy, Error, Result, Number, Open, WireEnum, Request, Outcome, OnError, Method};
 
         #(#modules)*
@@ -683,6 +702,65 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 
 "#;
 
+/// The README's section on the test kit; its example is the test
+/// `tests/tests/testkit_readme.rs`, and a test keeps the two the same.
+const TESTKIT: &str = r#"## Testing your automation without an appliance
+
+With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`
+runs a NITRO simulator on `127.0.0.1` (a free port) for your tests, and
+`netscaler::testkit::client(&server)` gives a client for it. The simulator
+is the crate `netscaler-testkit`, which the feature adds (the bindings
+compile no larger for it). Its rules are generated from the same API
+reference as the bindings: it stores every ADC config and binding
+resource by its keys, serves get, count, filters, pages and bindings,
+and refuses what the reference forbids (a key the operation
+does not take, a missing mandatory one, a value out of range or not among
+the possible values, both of two alternative arguments) with the
+appliance's error codes. `seed` sets what the appliance already holds,
+`objects`/`object`/`requests` show what your code did, and `inject` shows
+faults: expired sessions, a phase of 503 answers while booting, slow
+answers, warnings (209 with `X-NITRO-WARNING`), failing items in a bulk
+write (207).
+
+```toml
+[dev-dependencies]
+netscaler = { version = "0.2", features = ["testkit"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+```
+
+```rust,ignore
+use netscaler::adc::lb::{Lbvserver, LbvserverServicetype};
+use netscaler::testkit::{Fault, NitroServer};
+use netscaler::Client;
+
+/// The automation under test: the web virtual server exists, once.
+async fn ensure_web_vserver(client: &Client) -> netscaler::Result<()> {
+    let wanted = Lbvserver::new("web").servicetype(LbvserverServicetype::Http).ipv46("10.0.0.10").port(80);
+    match client.send(wanted.add()).await {
+        Ok(_) => Ok(()),
+        Err(error) if error.is_already_exists() => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+#[tokio::test]
+async fn ensure_web_vserver_creates_it_once() {
+    let server = NitroServer::start().await.unwrap();
+    let client = netscaler::testkit::client(&server).unwrap();
+
+    ensure_web_vserver(&client).await.unwrap();
+    ensure_web_vserver(&client).await.unwrap();
+    assert_eq!(server.objects("lbvserver").len(), 1);
+    assert_eq!(server.object("lbvserver", "web").unwrap()["port"], 80);
+
+    // While the appliance boots it answers 503: the error reaches the caller.
+    server.inject(Fault::Unavailable { requests: 1 });
+    assert_eq!(ensure_web_vserver(&client).await.unwrap_err().status(), Some(503));
+}
+```
+
+"#;
+
 /// `README.md` of the generated crate (facts only, our words).
 pub fn readme(info: &CrateInfo) -> String {
     let mut text = super::header_by(super::CODEGEN_COMMAND, info.inputs, "<!--", " -->");
@@ -731,7 +809,7 @@ async fn main() -> netscaler::Result<()> {{
 }}
 ```
 
-{connecting}{example}Each resource is a struct with `Option` fields, one function per NITRO
+{connecting}{example}{testkit}Each resource is a struct with `Option` fields, one function per NITRO
 operation (`add`, `get`, `get_all`, `update`, `delete`, actions such as
 `enable`) returning a request that `Client::send` sends. Its documentation
 gives the NITRO URL, key, operations and the release that introduced it.
@@ -767,9 +845,24 @@ Minimum supported Rust version: {rust_version}. License: Apache-2.0.
 "#,
         example = if has_example(info, "everyday") { EVERYDAY } else { "" },
         connecting = CONNECTING,
+        testkit = TESTKIT,
         nextgen = if info.nextgen_module { ", plus `nextgen` for the Next-Gen API" } else { "" },
         major_minor = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(head, _)| head),
         rust_version = RUST_VERSION,
     );
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kit is released with the bindings: the dependency asks for the
+    /// crate's own version (cargo refuses a path crate of another one).
+    #[test]
+    fn testkit_dependency_asks_for_the_crate_version() {
+        for (name, spec) in TESTKIT_DEPENDENCIES {
+            assert!(spec.contains(&format!("version = \"{CRATE_VERSION}\"")), "{name} = {spec}");
+        }
+    }
 }

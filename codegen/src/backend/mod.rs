@@ -13,7 +13,8 @@
 //!
 //! Stages inside: [`index`] decides every Rust name of a product first,
 //! [`model`] emits the items of each resource, [`crate_files`] the
-//! manifest, `lib.rs`, the module files and the README.
+//! manifest, `lib.rs`, the module files and the README, [`testkit`] the
+//! rules data of the NITRO simulator behind the `testkit` feature.
 
 mod crate_files;
 mod docs;
@@ -24,8 +25,9 @@ mod model;
 pub mod naming;
 mod plan;
 pub mod standalone;
+pub mod testkit;
 
-pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
+pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR, TESTKIT_DIR};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Product};
@@ -149,6 +151,11 @@ pub fn emit_with_removed(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, s
     if let Some(nextgen_files) = nextgen_files {
         files.extend(nextgen_files);
     }
+
+    // The test kit's rules (backend/testkit.rs), read by the `testkit`
+    // feature's simulator at run time.
+    let products: Vec<(&Api, &str)> = indexes.iter().map(|p| (p.api, p.spec_path.as_str())).collect();
+    files.insert(PathBuf::from(testkit::RULES_PATH), testkit::rules(&products, &crate_inputs, &mut diagnostics));
 
     let crate_info = crate_files::CrateInfo {
         products: &indexes,

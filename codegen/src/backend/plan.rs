@@ -15,6 +15,13 @@ pub const RUNTIME_DIR: &str = "src/runtime";
 /// not reported as unmanaged on every run.
 pub const EXAMPLES_DIR: &str = "examples";
 
+/// The test kit's crate (`netscaler-testkit`), relative to `generated/`:
+/// hand-written but for its rules file (`testkit::RULES_PATH`), which is
+/// emitted and compared as any output. Its other files are never written,
+/// deleted or reported as unmanaged; a file there carrying the marker is
+/// an earlier output (`extra`).
+pub const TESTKIT_DIR: &str = "testkit";
+
 /// How `generated/` differs from an emission. Paths are relative to
 /// `generated/`, sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,8 +79,8 @@ pub fn is_marker_line(line: &str, marker: &str) -> bool {
 /// Compares `emitted` with the files under `root` (the `generated/`
 /// folder). A file on disk that nobody emitted is `extra` when its first
 /// line is exactly a [`GENERATED_MARKER`] line ([`is_marker_line`]),
-/// `unmanaged` otherwise; the runtime
-/// the examples and dot-files are skipped.
+/// `unmanaged` otherwise (but for the kit's hand-written files, skipped
+/// like the runtime, the examples and dot-files).
 pub fn plan_write(root: &Path, emitted: &Emitted) -> io::Result<Plan> {
     let mut plan = Plan::default();
     for (path, contents) in &emitted.files {
@@ -99,7 +106,7 @@ pub fn plan_write(root: &Path, emitted: &Emitted) -> io::Result<Plan> {
         let first_line = text.split(|byte| *byte == b'\n').next().unwrap_or_default();
         if is_marker_line(&String::from_utf8_lossy(first_line), GENERATED_MARKER) {
             plan.extra.push(path);
-        } else {
+        } else if !path.starts_with(TESTKIT_DIR) {
             plan.unmanaged.push(path);
         }
     }

@@ -4,8 +4,9 @@
 //!
 //! Dependencies the runtime needs, for readers: the manifests
 //! (`generated/Cargo.toml`, standalone crates) are written from the
-//! backend's one list (`crate_files::RUNTIME_DEPENDENCIES`), and a test of
-//! the backend checks these lines agree with it:
+//! backend's lists (`crate_files::RUNTIME_DEPENDENCIES`, then
+//! `TESTKIT_DEPENDENCIES` for the `testkit` feature only), and a test of
+//! the backend checks these lines agree with them:
 //!
 //! ```toml
 //! [dependencies]
@@ -16,6 +17,7 @@
 //! thiserror = "2"
 //! tokio = { version = "1", features = ["sync", "time"] }
 //! tracing = { version = "0.1", optional = true }
+//! netscaler-testkit = { version = "0.2.0", path = "testkit", optional = true }
 //!
 //! [dev-dependencies]
 //! proptest = "1.8.0"
@@ -24,7 +26,11 @@
 //!
 //! and its features (`codegen::backend::crate_files::RUNTIME_FEATURES`):
 //! `rustls = ["reqwest/rustls-tls"]` (default), `native-tls =
-//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`.
+//! ["reqwest/native-tls"]`, `tracing = ["dep:tracing"]`. The feature
+//! `testkit` (off by default; `crate_files::TESTKIT_DEPENDENCIES`) adds
+//! `testkit`: the crate `netscaler-testkit` (`generated/testkit/`, a NITRO
+//! simulator on loopback, with no dependency on this crate) re-exported,
+//! and a client for it.
 //!
 //! Modules: [`model`] (the table-driven codec), [`resource`] (requests),
 //! [`answer`] (response envelopes), [`transport`] (TLS, limits, retries,
@@ -47,6 +53,9 @@ pub mod resource;
 pub mod secret;
 pub mod transport;
 pub mod workflows;
+#[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+pub mod testkit;
 
 #[cfg(test)]
 mod tests;
