@@ -42,6 +42,16 @@ link their statistics and bindings.
 methods reached through `field(FIELDS.len())`, which returns the new \
 `FieldRef::Unknown` / `FieldMut::Unknown`; a `match` on `FieldRef` or \
 `FieldMut` needs an arm for it.
+- Runtime: `Error`, `Outcome`, `ItemOutcome` and the workflow reports are \
+`#[non_exhaustive]`, so what later releases add to them is not breaking; \
+a `match` on `Error` needs a wildcard arm. `Number` compares by value \
+(`Int(20) == Float(20.0)`).
+- Added: `Client::sync_bindings` / `plan_bindings` (desired state of one \
+binding kind), the firmware check of requests (`Request::since`, \
+`Client::newer_than_firmware`, a `tracing` warning on `send`), typed \
+`statbindings` rows (`Request::with_bindings`, `WithBindings`), and feature \
+`testkit`: a NITRO simulator whose rules come from the reference \
+(crate `netscaler-testkit`).
 ";
 
 /// Names listed in full up to this many per list; a longer list is cut

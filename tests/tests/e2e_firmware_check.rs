@@ -6,7 +6,7 @@
 
 use netscaler::adc::basic::ServiceStats;
 use netscaler::adc::lb::{Lbvserver, LbvserverBackuplbmethod, LbvserverServiceBinding, LbvserverServicetype, LbvserverStats, YesNo};
-use netscaler::runtime::{Client, Error, NewerThanFirmware, Request, RetryPolicy, Since};
+use netscaler::runtime::{Client, Error, Request, RetryPolicy};
 use netscaler_tests::nitro_server::{NitroServer, PASSWORD, USER};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
@@ -117,7 +117,8 @@ async fn an_appliance_older_than_a_property_gets_a_warning_naming_it() {
 
     let request = vserver().add();
     let newer = client.newer_than_firmware(&request).unwrap();
-    assert_eq!(newer, [NewerThanFirmware { resource: "lbvserver", property: Some("ipset"), since: "12.1", firmware: "12.0".into() }]);
+    let named: Vec<_> = newer.iter().map(|item| (item.resource, item.property, item.since, item.firmware.as_str())).collect();
+    assert_eq!(named, [("lbvserver", Some("ipset"), "12.1", "12.0")]);
     assert_eq!(newer[0].to_string(), "property lbvserver.ipset is since 12.1; the appliance runs 12.0");
 
     // Sending warns once per newer property (12.0's
@@ -161,7 +162,8 @@ async fn an_older_appliance_is_warned_of_each_newer_property_and_of_a_newer_reso
 
     // A resource newer than the appliance: every request to it, reads too.
     let request = Request::<Vec<netscaler::adc::lb::Lbaction>>::get_all();
-    assert_eq!(request.since(), [Since { resource: "lbaction", property: None, release: "14.1" }]);
+    let since: Vec<_> = request.since().iter().map(|since| (since.resource, since.property, since.release)).collect();
+    assert_eq!(since, [("lbaction", None, "14.1")]);
     let newer = client.newer_than_firmware(&request).unwrap();
     assert_eq!(newer.len(), 1);
     assert_eq!(newer[0].to_string(), "resource lbaction is since 14.1; the appliance runs 11.0");

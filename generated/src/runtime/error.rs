@@ -10,6 +10,7 @@ use std::time::Duration;
 /// No variant's `Display` or `Debug` carries a password, a session token,
 /// a query string or the user part of a URL.
 #[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The appliance answered with a NITRO error (HTTP 4xx/5xx, or a 2xx
     /// answer whose severity is `ERROR`, or whose errorcode is not 0 and

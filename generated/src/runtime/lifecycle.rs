@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 /// What [`Client::wait_ready`] saw before NITRO answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Ready {
     /// From the first probe to the answer.
     pub waited: Duration,

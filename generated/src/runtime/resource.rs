@@ -64,6 +64,7 @@ pub trait Resource: Model + serde::Serialize + serde::de::DeserializeOwned {
 /// lists them; [`crate::runtime::Firmware::newer_than`] keeps those the appliance's
 /// release predates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Since {
     /// Wire name of the resource.
     pub resource: &'static str,
@@ -85,6 +86,7 @@ pub enum Method {
 
 /// What a NITRO write operation answered.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// HTTP status (200, 201, 207, 209).
     pub status: u16,
@@ -123,6 +125,7 @@ impl Outcome {
 
 /// One item of a bulk (207 Multi-Status) answer.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ItemOutcome {
     pub errorcode: i64,
     pub message: String,

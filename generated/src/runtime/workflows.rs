@@ -73,6 +73,7 @@ impl Client {
 
 /// What [`Client::ensure`] changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Ensured {
     /// The object did not exist and was added.
     Created,
@@ -196,6 +197,7 @@ fn same(wanted: &Value, now: &Value) -> bool {
 /// What [`Client::sync_bindings`] changed, or what [`Client::plan_bindings`]
 /// would change.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BindingSync<B> {
     /// Wanted rows the parent lacked: added (planned: to add).
     pub added: Vec<B>,
@@ -450,6 +452,7 @@ impl Firmware {
 /// appliance's introduced: the appliance may refuse the request or ignore
 /// the property.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NewerThanFirmware {
     /// Wire name of the resource.
     pub resource: &'static str,
