@@ -108,6 +108,12 @@ impl Answer {
         Ok(envelope)
     }
 
+    /// The resource's value in the answer (`None` when it carries none),
+    /// once the envelope passed the error rules of [`Answer::envelope`].
+    pub(crate) fn payload(&self) -> Result<Option<Value>> {
+        Ok(self.envelope(Want::Payload)?.payload)
+    }
+
     /// The answer says it is a warning: severity `WARNING`, HTTP 209, the
     /// warning header, or (old firmware, no severity) a message that starts
     /// with "Warning". Severity `ERROR` never is.

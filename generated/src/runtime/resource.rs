@@ -316,27 +316,21 @@ struct Target {
     api: Api,
     keys: &'static [&'static str],
     fields: &'static [&'static str],
-    /// The release that introduced the resource, when newer than the
-    /// oldest the crate documents.
-    since: Option<&'static str>,
-    /// The writable fields introduced after the oldest documented
-    /// release: `index:release` pairs joined by `,` (`"6:14.1,9:11.1"`),
-    /// indexes into [`Model::FIELDS`].
-    fields_since: &'static str,
+    /// What the product's `RESOURCE_FACTS` say of the resource, read once
+    /// per product.
+    facts: &'static Facts,
 }
 
 impl Target {
     fn of<R: Resource>() -> Target {
-        let Facts { since, fields_since, .. } = facts(R::API, R::KIND, R::NAME);
-        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS, fields: R::FIELDS, since, fields_since }
+        let facts = facts(R::API, R::KIND, R::NAME);
+        Target { name: R::NAME, kind: R::KIND, api: R::API, keys: R::KEYS, fields: R::FIELDS, facts }
     }
 
     /// Notes in `parts` the releases of the fields `objs` set and the
     /// request sends (`FIELDS_SINCE` entries).
     fn note_since(self, objs: &[&dyn DynModel], sent: Sent, parts: &mut Parts) {
-        for entry in self.fields_since.split(',').filter(|entry| !entry.is_empty()) {
-            let Some((position, release)) = entry.split_once(':') else { continue };
-            let Ok(position) = position.parse::<u16>() else { continue };
+        for &(position, release) in &self.facts.fields_since {
             if let Sent::Only(listed) = sent {
                 if listed.binary_search(&position).is_err() {
                     continue;
@@ -368,7 +362,7 @@ impl Target {
     }
 
     fn parts(self, method: Method, path: String) -> Parts {
-        let since = self.since.map(|release| Since { resource: self.name, property: None, release }).into_iter().collect();
+        let since = self.facts.since.map(|release| Since { resource: self.name, property: None, release }).into_iter().collect();
         Parts { method, path, resource: self.name, since, ..Parts::default() }
     }
 
@@ -399,24 +393,24 @@ impl Target {
 
 /// What the generated `<product>::RESOURCE_FACTS` text says of one
 /// resource.
-#[derive(Clone, Copy, Default)]
 struct Facts {
     /// The release that introduced it, when newer than the oldest the
     /// crate documents.
     since: Option<&'static str>,
-    /// Its writable fields introduced later: `index:release` pairs joined
-    /// by `,`.
-    fields_since: &'static str,
-    /// A binding's delete arguments joined by `,` (alternatives by `|`).
-    delete_args: &'static str,
+    /// Its writable fields introduced later: (index into
+    /// [`Model::FIELDS`], release), in the text's order.
+    fields_since: Vec<(u16, &'static str)>,
+    /// A binding's delete arguments (alternatives joined by `|`).
+    delete_args: Vec<&'static str>,
 }
 
 /// Resource `name`'s facts, from the product's generated `RESOURCE_FACTS`
 /// text (one line per resource with any: `<id> <since> <fields> <delete
 /// args>`, `-` for none), indexed once per product. One text per product
 /// instead of constants per model: the constants cost ~24 MB of the
-/// all-features check.
-fn facts(api: Api, kind: ResourceKind, name: &str) -> Facts {
+/// all-features check. Parsed once, so building a request only looks up.
+fn facts(api: Api, kind: ResourceKind, name: &'static str) -> &'static Facts {
+    static NONE: Facts = Facts { since: None, fields_since: Vec::new(), delete_args: Vec::new() };
     type Index = std::collections::BTreeMap<(bool, &'static str), Facts>;
     static ADC: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     static ADM: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
@@ -426,6 +420,15 @@ fn facts(api: Api, kind: ResourceKind, name: &str) -> Facts {
     };
     let index = cell.get_or_init(|| {
         let given = |text: &'static str| if text == "-" { "" } else { text };
+        // `index:release` pairs joined by `,` (`"6:14.1,9:11.1"`).
+        let fields_since = |text: &'static str| {
+            text.split(',')
+                .filter_map(|entry| {
+                    let (position, release) = entry.split_once(':')?;
+                    Some((position.parse::<u16>().ok()?, release))
+                })
+                .collect()
+        };
         crate::resource_facts(api)
             .lines()
             .filter_map(|line| {
@@ -436,11 +439,12 @@ fn facts(api: Api, kind: ResourceKind, name: &str) -> Facts {
                     None => (false, id),
                 };
                 let since = Some(given(since)).filter(|since| !since.is_empty());
-                Some((key, Facts { since, fields_since: given(fields), delete_args: given(delete_args) }))
+                let delete_args = given(delete_args).split(',').filter(|arg| !arg.is_empty()).collect();
+                Some((key, Facts { since, fields_since: fields_since(given(fields)), delete_args }))
             })
             .collect()
     });
-    index.get(&(kind == ResourceKind::Stat, name)).copied().unwrap_or_default()
+    index.get(&(kind == ResourceKind::Stat, name)).unwrap_or(&NONE)
 }
 
 /// A binding's delete arguments as the reference lists them (`?args=`
@@ -452,7 +456,7 @@ pub fn delete_args<R: Resource>() -> Vec<&'static str> {
     if R::KIND != ResourceKind::Binding {
         return Vec::new();
     }
-    facts(R::API, R::KIND, R::NAME).delete_args.split(',').filter(|arg| !arg.is_empty()).collect()
+    facts(R::API, R::KIND, R::NAME).delete_args.clone()
 }
 
 /// The text of key property `name` of `obj`, when it is set and not empty.

@@ -778,12 +778,8 @@ impl<P: Resource> Request<Vec<P>> {
 impl<P: Resource, B: Resource> FromNitro for Vec<WithBindings<P, B>> {
     fn from_nitro(answer: &crate::runtime::answer::Answer) -> Result<Self> {
         let decode_error = |message: String| Error::Decode { resource: P::NAME.into(), status: answer.status(), message };
-        let Value::Object(mut body) = Value::from_nitro(answer)? else {
-            return Ok(Vec::new());
-        };
-        // The key may differ in case from the resource name, as for plain reads.
-        let key = body.keys().find(|key| key.eq_ignore_ascii_case(P::NAME)).cloned();
-        let records = match key.and_then(|key| body.remove(&key)) {
+        // The resource's key, found as for plain reads (case aside).
+        let records = match answer.payload()? {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::Array(records)) => records,
             Some(record) => vec![record],
