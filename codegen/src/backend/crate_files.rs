@@ -39,9 +39,10 @@ tracing = ["dep:tracing"]
 /// with no dependency on this one, so that the bindings' compile does not
 /// grow with it; `runtime/testkit.rs` re-exports it and adds a client.
 /// Not in [`RUNTIME_DEPENDENCIES`]: standalone crates have no kit.
-/// Its version is [`CRATE_VERSION`] (a unit test holds them together).
+/// It is released with the bindings: `@VERSION@` becomes [`CRATE_VERSION`]
+/// (cargo refuses a path crate of another version).
 pub const TESTKIT_DEPENDENCIES: &[(&str, &str)] =
-    &[("netscaler-testkit", r#"{ version = "0.2.0", path = "testkit", optional = true }"#)];
+    &[("netscaler-testkit", r#"{ version = "@VERSION@", path = "testkit", optional = true }"#)];
 
 /// The `testkit` feature: off by default, in no other feature.
 pub const TESTKIT_FEATURE: &str = r#"testkit = ["dep:netscaler-testkit"]
@@ -200,6 +201,11 @@ pub fn product_mod(product: &ProductIndex) -> String {
     )
 }
 
+/// One `[dependencies]` line, `@VERSION@` read as [`CRATE_VERSION`].
+fn dependency_line(name: &str, spec: &str) -> String {
+    format!("{name} = {}\n", spec.replace("@VERSION@", CRATE_VERSION))
+}
+
 /// `Cargo.toml` of the generated crate.
 pub fn manifest(info: &CrateInfo) -> String {
     let mut text = header(info.inputs, "#");
@@ -230,8 +236,8 @@ targets = ["x86_64-unknown-linux-gnu"]
         .replace("@VERSION@", CRATE_VERSION)
         .replace("@RUST_VERSION@", RUST_VERSION),
     );
-    for (name, version) in RUNTIME_DEPENDENCIES.iter().chain(TESTKIT_DEPENDENCIES) {
-        let _ = writeln!(text, "{name} = {version}");
+    for (name, spec) in RUNTIME_DEPENDENCIES.iter().chain(TESTKIT_DEPENDENCIES) {
+        text.push_str(&dependency_line(name, spec));
     }
     text.push_str("\n[dev-dependencies]\n");
     text.push_str(DEV_DEPENDENCIES);
@@ -862,7 +868,8 @@ mod tests {
     #[test]
     fn testkit_dependency_asks_for_the_crate_version() {
         for (name, spec) in TESTKIT_DEPENDENCIES {
-            assert!(spec.contains(&format!("version = \"{CRATE_VERSION}\"")), "{name} = {spec}");
+            let line = dependency_line(name, spec);
+            assert!(line.contains(&format!("version = \"{CRATE_VERSION}\"")), "{line}");
         }
     }
 }
