@@ -903,6 +903,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
             .resources
             .values()
             .filter(|other| other.kind == ResourceKind::Binding && other.name.starts_with(&prefix) && other.name.ends_with("_binding"))
+            .filter(|other| index.api.binding_parent(&other.name).is_some_and(|parent| parent.name == resource.name))
             .filter_map(|other| related(other.id()))
             .collect();
         if !bindings.is_empty() {

@@ -53,8 +53,6 @@ pub fn rules(products: &[(&Api, &str)], inputs: &[String], diagnostics: &mut Vec
     let mut enums: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     let mut enum_lines = String::new();
     let mut body = String::new();
-    let config: BTreeSet<&str> =
-        api.resources.values().filter(|r| r.kind == ResourceKind::Config).map(|r| r.name.as_str()).collect();
     for resource in api.resources.values() {
         let kind = match resource.kind {
             ResourceKind::Config => "c",
@@ -66,7 +64,7 @@ pub fn rules(products: &[(&Api, &str)], inputs: &[String], diagnostics: &mut Vec
             continue;
         }
         let parent = match resource.kind {
-            ResourceKind::Binding => parent_of(&resource.name, &config).unwrap_or_default(),
+            ResourceKind::Binding => api.binding_parent(&resource.name).map_or("", |parent| parent.name.as_str()),
             _ => "",
         };
         let members: Vec<&str> = resource
@@ -143,14 +141,6 @@ pub fn rules(products: &[(&Api, &str)], inputs: &[String], diagnostics: &mut Vec
     text.push_str(&enum_lines);
     text.push_str(&body);
     text
-}
-
-/// The config resource a binding binds to: the longest prefix of its name,
-/// cut at `_`, that names one (`servicegroup` for
-/// `servicegroup_servicegroupmember_binding`); none for global bindings.
-fn parent_of<'a>(binding: &str, config: &BTreeSet<&'a str>) -> Option<&'a str> {
-    let cuts = binding.match_indices('_').map(|(at, _)| at).collect::<Vec<_>>();
-    cuts.iter().rev().find_map(|at| config.get(&binding[..*at]).copied())
 }
 
 /// Whether a name can stand in the line format as it is.

@@ -53,6 +53,23 @@ pub struct Api {
     pub errors: BTreeMap<String, ErrorCode>,
 }
 
+impl Api {
+    /// The config resource binding resource `binding` binds to: the
+    /// longest prefix of its name, cut at `_`, that names a config
+    /// resource (`servicegroup` for `servicegroup_servicegroupmember_binding`,
+    /// not `service`); none for global bindings (`lbglobal_...`, where no
+    /// `lbglobal` resource exists).
+    pub fn binding_parent(&self, binding: &str) -> Option<&Resource> {
+        binding
+            .match_indices('_')
+            .map(|(at, _)| &binding[..at])
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find_map(|prefix| self.resources.get(prefix).filter(|resource| resource.kind == ResourceKind::Config))
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Product {

@@ -8130,7 +8130,7 @@ impl ManagedDeviceSummary {
 /// - URL: `/nitro/v2/config/ns`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `get`, `get_all`
-/// - Bindings: [`NsSslcipherBinding`], [`NsSslprofileCipherBinding`], [`NsSslvserverCipherBinding`]
+/// - Bindings: [`NsSslcipherBinding`]
 /// - Properties of older releases that `14.1` lacks: `EULA` (`12.1`), `ebs_optimized` (`12.1`), `formation_instance_id` (`12.1`), `instance_name` (`12.1`), `key_name` (`12.1`), `num_ports` (`12.1`), `number_of_cores` (`12.1`), `number_of_ssl_cores` (`12.1`), `port_range` (`12.1`), `root_device_type` (`12.1`), `ssl_virtual_functions` (`12.1`), `start_port` (`12.1`), `task_id` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtual_functions` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
