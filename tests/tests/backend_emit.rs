@@ -189,3 +189,14 @@ fn removal_notes_name_what_older_releases_had() {
     // Without the series there is nothing to note.
     assert!(!emit(&inputs.apis, &EmitSettings::default()).files[std::path::Path::new("src/adc/lb.rs")].contains("older releases"));
 }
+
+/// The shape phase's decisions (every struct, field, enum, variant,
+/// constructor, renamed setter and endpoint function) for the fixtures: a
+/// change of naming rules shows here as a few lines.
+#[test]
+fn shapes_match_snapshot() {
+    for api in fixture_apis() {
+        let (outline, _) = codegen::backend::shape_outline(&api);
+        insta::assert_snapshot!(format!("backend_shape_{}", api.product.as_str()), outline);
+    }
+}

@@ -3,12 +3,12 @@
 
 use super::index::{self, GroupInfo, ProductIndex};
 use super::model::{self, ident};
+use super::shape::ResourceShape;
 use super::{docs, header, print_rust, EmitSettings};
-use crate::diagnostics::Diagnostic;
 use crate::ir::Item;
 use crate::ir::{Product, ResourceKind};
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// The `[dependencies]` of the generated crate and of a standalone crate
@@ -110,13 +110,14 @@ fn product_title(product: Product) -> &'static str {
     }
 }
 
-/// `src/<product>/<group>.rs`: every resource of one group.
+/// `src/<product>/<group>.rs`: every resource of one group, printed as
+/// `shapes` (resource id -> shape, every resource of the group) decided.
 pub fn group_file(
     product: &ProductIndex,
     group: &str,
     info: &GroupInfo,
+    shapes: &BTreeMap<String, ResourceShape>,
     settings: &EmitSettings,
-    diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     let api = product.api;
     let resources: Vec<_> = info.resources.iter().map(|id| &api.resources[id]).collect();
@@ -140,7 +141,7 @@ pub fn group_file(
     });
     let uses_fields = resources.iter().any(|r| !r.properties.is_empty());
     let as_field = uses_fields.then(|| quote!(use crate::runtime::AsField as _;));
-    let items = resources.iter().map(|resource| model::emit_resource(product, resource, settings, diagnostics));
+    let items = resources.iter().map(|resource| model::emit_resource(product, resource, &shapes[&resource.id()], settings));
     let tokens = quote! {
         #inner_doc
         #(#allows)*

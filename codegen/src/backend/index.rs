@@ -74,6 +74,11 @@ impl ProductIndex<'_> {
 }
 
 impl ProductIndex<'_> {
+    /// ADM on `/nitro/v2` (the runtime's `Api::AdmV2`).
+    pub fn is_adm_v2(&self) -> bool {
+        self.api.product == Product::Adm && self.api.base_path.trim_end_matches('/').ends_with("/v2")
+    }
+
     /// A `since` worth stating: newer than the oldest release read.
     pub fn since_note<'s>(&self, since: Option<&'s String>) -> Option<&'s str> {
         since.filter(|since| Some(*since) != self.oldest_since.as_ref()).map(String::as_str)

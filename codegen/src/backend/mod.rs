@@ -24,6 +24,7 @@ mod index;
 mod model;
 pub mod naming;
 mod plan;
+pub mod shape;
 pub mod standalone;
 pub mod testkit;
 
@@ -119,9 +120,12 @@ pub fn emit_with_removed(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, s
     let mut groups: Vec<(&index::ProductIndex, &String, &index::GroupInfo)> =
         indexes.iter().flat_map(|product| product.groups.iter().map(move |(group, info)| (product, group, info))).collect();
     groups.sort_by_key(|(_, _, info)| std::cmp::Reverse(info.resources.len()));
+    // Two phases per group: the shape decides every name, type and
+    // signature of its items (and reports renames), then they are printed.
     let written = crate::parallel::map(&groups, |(product, group, info)| {
         let mut group_diagnostics = Vec::new();
-        let text = crate_files::group_file(product, group, info, settings, &mut group_diagnostics);
+        let shapes = shape::group(product, info, &mut group_diagnostics);
+        let text = crate_files::group_file(product, group, info, &shapes, settings);
         (PathBuf::from(format!("src/{}/{}.rs", product.module, info.module)), text, group_diagnostics)
     });
     for (path, text, group_diagnostics) in written {
@@ -170,6 +174,21 @@ pub fn emit_with_removed(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, s
     diagnostics.sort();
     diagnostics.dedup();
     Emitted { files, diagnostics }
+}
+
+/// What the shape phase decides for one NITRO API (ADC or ADM), as the
+/// text of [`shape::outline`]: every struct, field, enum, variant,
+/// constructor, renamed setter and endpoint function, with the
+/// diagnostics found deciding them. For snapshot tests: a change of
+/// naming rules shows there as a few lines.
+pub fn shape_outline(api: &Api) -> (String, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let api = normalise(api, &mut diagnostics);
+    let index = index::build(&api, &mut diagnostics);
+    let shapes = shape::product(&index, &mut diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (shape::outline(&index, &shapes), diagnostics)
 }
 
 /// A copy of `api` whose map keys agree with the items (resource ids,

@@ -1,86 +1,39 @@
-//! Models: the items of one NITRO resource (struct, enums, trait impls,
-//! endpoint functions).
+//! Models: prints the items of one NITRO resource (struct, enums, trait
+//! impls, builder, endpoint functions) as its [`shape`] decided them. No
+//! name or signature is chosen here; docs are.
 //!
-//! The shape is chosen for compile time: no serde derives; the struct maps
-//! field indexes to field references (`Model`) and one table-driven codec
-//! in the runtime does the encoding; `Debug` and `PartialEq` are one-line
-//! impls calling the runtime's table-driven `debug_model`/`eq_models`
-//! (the derives cost ~20% of the crate's check time); every endpoint
-//! function is one line that builds a runtime `Request`.
+//! The printed form is chosen for compile time: no serde derives; the
+//! struct maps field indexes to field references (`Model`) and one
+//! table-driven codec in the runtime does the encoding; `Debug` and
+//! `PartialEq` are one-line impls calling the runtime's table-driven
+//! `debug_model`/`eq_models` (the derives cost ~20% of the crate's check
+//! time); every endpoint function is one line that builds a runtime
+//! `Request`.
 
 use super::docs;
 use super::index::{self, ProductIndex};
-use super::naming::{self, Case, Scope};
+use super::shape::{self, Endpoint, FieldIndex, FieldType, FunctionKind, ResourceShape, UNKNOWN_FIELDS};
 use super::EmitSettings;
-use crate::diagnostics::Diagnostic;
-use crate::ir::{Access, DataType, Item, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
+use crate::ir::{Access, DataType, Item, Method, Operation, Product, Property, Resource, ResourceKind};
 use crate::since::Gone;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Gone enum values of one property listed one by one up to this many;
 /// more are counted.
 const GONE_VALUES_LISTED: usize = 12;
 
-/// Field name every model has for keys it does not document.
-const UNKNOWN_FIELDS: &str = "unknown_fields";
-
-/// The constructor of a config or binding model that has key properties.
-const CONSTRUCTOR: &str = "new";
-
-/// Prefix of a setter whose field name is already an endpoint function
-/// of the same type (`with_count` when the type has `count()`), or the
-/// method of a standard trait (`with_sub`: clippy's
-/// `should_implement_trait` reads `sub(self, ..) -> Self` as `Sub::sub`).
-const SETTER_PREFIX: &str = "with_";
-
-/// Method names of standard traits (clippy's `should_implement_trait`
-/// list) that a setter does not take.
-const TRAIT_METHODS: &[&str] = &[
-    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
-    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
-    "next", "not", "rem", "shl", "shr", "sub",
-];
-
 /// All items of one resource, in order: struct, enums, impls.
-pub fn emit_resource(
-    index: &ProductIndex,
-    resource: &Resource,
-    settings: &EmitSettings,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TokenStream {
-    let id = resource.id();
-    let info = &index.types[&id];
-    let struct_ident = ident(&info.ident);
-    if resource.properties.len() > usize::from(u16::MAX) {
-        diagnostics.push(
-            Diagnostic::error(resource.origin.clone(), "more than 65,535 properties: field indexes do not fit the runtime's u16")
-                .resource(&resource.name),
-        );
-    }
-
-    // Field names: one scope per struct.
-    let (field_names, renames) =
-        Scope::new(Case::Snake).reserve(UNKNOWN_FIELDS).resolve(resource.properties.keys().map(String::as_str));
-    for rename in renames {
-        let origin = Origin { row: resource.properties[&rename.wire].row, ..resource.origin.clone() };
-        diagnostics.push(index::rename_note(&origin, Some(&resource.name), "property", &rename));
-    }
-
-    // Struct fields: the key properties in the order the resource lists
-    // them, then the others by wire name (a reader can guess where a field
-    // is; the reference's row order put properties only older releases
-    // document first). The `Model` table is in byte order of wire names
-    // (the order of the IR map).
-    let keys = resource.keys.iter().filter_map(|key| resource.properties.get(key));
-    let others = resource.properties.values().filter(|p| !resource.keys.contains(&p.name));
+pub fn emit_resource(index: &ProductIndex, resource: &Resource, shape: &ResourceShape, settings: &EmitSettings) -> TokenStream {
+    let struct_ident = ident(&shape.ident);
     let mut fields = TokenStream::new();
-    for property in keys.chain(others) {
-        let field_ident = ident(&field_names[&property.name]);
-        let field_type = field_type(index, resource, property, diagnostics);
-        let doc = docs::attrs(&field_doc(index, resource, property, &field_names[&property.name], settings));
-        fields.extend(quote! { #doc pub #field_ident: #field_type, });
+    for at in &shape.declared {
+        let field = shape.field(*at);
+        let property = &resource.properties[&field.wire];
+        let field_ident = ident(&field.ident);
+        let field_type = field_type(&field.ty);
+        let doc = docs::attrs(&field_doc(index, resource, property, &field.ident, settings));
+        fields.extend(quote! { #doc pub #field_ident: Option<#field_type>, });
     }
 
     let struct_doc = docs::attrs(&struct_doc(index, resource, settings));
@@ -97,11 +50,11 @@ pub fn emit_resource(
         }
     };
 
-    let enums = emit_enums(index, resource, &info.enums, diagnostics);
-    let model_impl = emit_model_impl(resource, &struct_ident, &field_names);
+    let enums = emit_enums(resource, shape);
+    let model_impl = emit_model_impl(resource, shape, &struct_ident);
     let resource_impl = emit_resource_impl(index, resource, &struct_ident);
-    let (endpoints, function_names) = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
-    let builder = emit_builder(index, resource, &struct_ident, &field_names, &function_names);
+    let builder = emit_builder(resource, shape, &struct_ident);
+    let endpoints = emit_endpoints(index, resource, shape, &struct_ident);
 
     quote! {
         #struct_item
@@ -121,120 +74,58 @@ fn path_tokens(path: &str) -> TokenStream {
     path.parse().expect("type paths built by the index are valid Rust")
 }
 
-fn field_type(
-    index: &ProductIndex,
-    resource: &Resource,
-    property: &Property,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TokenStream {
-    let info = &index.types[&resource.id()];
-    let enum_ident = info.enums.get(&property.name).map(|name| ident(name));
-    match (&property.data_type, enum_ident) {
-        (DataType::String, Some(e)) => quote!(Option<rt::Open<#e>>),
-        (DataType::StringList, Some(e)) => quote!(Option<Vec<rt::Open<#e>>>),
-        (DataType::String, None) => quote!(Option<String>),
-        (DataType::StringList, None) => quote!(Option<Vec<String>>),
-        (DataType::Double, _) => quote!(Option<rt::Number>),
-        (DataType::Integer, _) => quote!(Option<i64>),
-        (DataType::Boolean, _) => quote!(Option<bool>),
-        (DataType::DoubleList, _) => quote!(Option<Vec<rt::Number>>),
-        (DataType::IntegerList, _) => quote!(Option<Vec<i64>>),
-        (DataType::BindingList(target), _) | (DataType::ObjectList(target), _) => {
-            match index.type_path(target, &info.group) {
-                Some(path) => {
-                    let path = path_tokens(&path);
-                    quote!(Option<Vec<#path>>)
-                }
-                None => {
-                    unresolved(resource, property, target, diagnostics);
-                    quote!(Option<serde_json::Value>)
-                }
-            }
+/// A field's type inside its `Option`.
+fn field_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::Enum(name) => {
+            let e = ident(name);
+            quote!(rt::Open<#e>)
         }
-        (DataType::Object(target), _) => match index.type_path(target, &info.group) {
-            Some(path) => {
-                let path = path_tokens(&path);
-                quote!(Option<Box<#path>>)
-            }
-            None => {
-                unresolved(resource, property, target, diagnostics);
-                quote!(Option<serde_json::Value>)
-            }
-        },
-        (DataType::Unknown, _) => quote!(Option<serde_json::Value>),
+        FieldType::EnumList(name) => {
+            let e = ident(name);
+            quote!(Vec<rt::Open<#e>>)
+        }
+        FieldType::Text => quote!(String),
+        FieldType::TextList => quote!(Vec<String>),
+        FieldType::Number => quote!(rt::Number),
+        FieldType::Integer => quote!(i64),
+        FieldType::Boolean => quote!(bool),
+        FieldType::NumberList => quote!(Vec<rt::Number>),
+        FieldType::IntegerList => quote!(Vec<i64>),
+        FieldType::StructList(path) => {
+            let path = path_tokens(path);
+            quote!(Vec<#path>)
+        }
+        FieldType::Struct(path) => {
+            let path = path_tokens(path);
+            quote!(Box<#path>)
+        }
+        FieldType::Json => quote!(serde_json::Value),
     }
 }
 
-/// A binding list whose binding resource is missing loses its type; an
-/// object type with no page of its own is expected (ADM), so only a note.
-fn unresolved(resource: &Resource, property: &Property, target: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let origin = Origin { row: property.row, ..resource.origin.clone() };
-    let diagnostic = match property.data_type {
-        DataType::BindingList(_) => Diagnostic::warning(
-            origin,
-            format!("property `{}` lists `{target}`, which is not a resource of this release; typed as JSON", property.name),
-        )
-        .hint("check the binding's page name, or add the binding resource to the snapshot"),
-        _ => Diagnostic::note(
-            origin,
-            format!("property `{}` has object type `{target}`, which has no resource of its own; typed as JSON", property.name),
-        ),
-    };
-    diagnostics.push(diagnostic.resource(&resource.name));
-}
-
-fn emit_enums(
-    index: &ProductIndex,
-    resource: &Resource,
-    enums: &BTreeMap<String, String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TokenStream {
-    let info = &index.types[&resource.id()];
+fn emit_enums(resource: &Resource, shape: &ResourceShape) -> TokenStream {
     let mut tokens = TokenStream::new();
-    for (property_name, enum_name) in enums {
-        let property = &resource.properties[property_name];
-        let enum_ident = ident(enum_name);
-        // Another property of the group defines the enum of these values.
-        if info.enum_defined_elsewhere.contains(property_name) {
-            continue;
-        }
-        let users = info.enum_users.get(property_name).map(Vec::as_slice).unwrap_or_default();
-
-        // Variant names: one scope per enum.
-        let (variant_names, renames) = Scope::new(Case::Camel).resolve(property.enum_values.iter().map(String::as_str));
-        for rename in renames {
-            let origin = Origin { row: property.row, ..resource.origin.clone() };
-            let what = format!("value {{}} of property `{}`", property.name);
-            diagnostics.push(index::rename_note(&origin, Some(&resource.name), &what, &rename));
-        }
+    for defined in &shape.enums {
+        let enum_ident = ident(&defined.ident);
         let mut variants = TokenStream::new();
         let mut table = TokenStream::new();
-        let mut seen = std::collections::BTreeSet::new();
-        // Variants in the order their values appeared across releases,
-        // the reference's order within one release: a value a newer
-        // release adds comes last, so the variants already there keep
-        // their discriminants (`as isize` casts; cargo semver-checks
-        // calls a moved variant a breaking change, see docs/semver.md).
-        let mut values: Vec<&String> = property.enum_values.iter().collect();
-        values.sort_by_cached_key(|value| property.enum_since.get(*value).map(|since| crate::ir::release_key(since)));
-        for value in values {
-            if !seen.insert(value) {
-                continue; // a value listed twice is one variant
-            }
-            let variant = ident(&variant_names[value]);
+        for variant in &defined.variants {
+            let variant_ident = ident(&variant.ident);
+            let value = &variant.wire;
             let mut lines = vec![docs::code(value)];
-            if let Some(since) = property.enum_since.get(value) {
+            if let Some(since) = &variant.since {
                 lines.push(String::new());
                 lines.push(format!("Since {}.", docs::code(since)));
             }
             let doc = docs::attrs(&lines);
-            variants.extend(quote! { #doc #variant, });
-            table.extend(quote! { (Self::#variant, #value), });
+            variants.extend(quote! { #doc #variant_ident, });
+            table.extend(quote! { (Self::#variant_ident, #value), });
         }
-        let lines = if users.len() > 1 {
-            vec![format!("Values of {}.", docs::code_list(users.iter().map(String::as_str)))]
+        let lines = if defined.users.len() > 1 {
+            vec![format!("Values of {}.", docs::code_list(defined.users.iter().map(String::as_str)))]
         } else {
-            vec![format!("Values of {}.{} ([`{}`]).", docs::code(&resource.name), docs::code(&property.name), info.ident)]
+            vec![format!("Values of {}.{} ([`{}`]).", docs::code(&resource.name), docs::code(&defined.property), shape.ident)]
         };
         let doc = docs::attrs(&lines);
         // No `PartialOrd`/`Ord`: the order of a reference's values means
@@ -254,14 +145,12 @@ fn emit_enums(
     tokens
 }
 
-fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTreeMap<String, String>) -> TokenStream {
-    // `resource.properties` iterates in byte order of wire names: the
-    // order `Model::FIELDS` promises.
-    let wires: Vec<&str> = resource.properties.keys().map(String::as_str).collect();
+fn emit_model_impl(resource: &Resource, shape: &ResourceShape, struct_ident: &Ident) -> TokenStream {
+    let wires: Vec<&str> = shape.fields.iter().map(|field| field.wire.as_str()).collect();
     let mut arms = TokenStream::new();
     let mut arms_mut = TokenStream::new();
-    for (position, wire) in wires.iter().enumerate() {
-        let field = ident(&field_names[*wire]);
+    for (position, field) in shape.fields.iter().enumerate() {
+        let field = ident(&field.ident);
         let position = proc_macro2::Literal::usize_unsuffixed(position);
         arms.extend(quote!(#position => self.#field.as_field(),));
         arms_mut.extend(quote!(#position => self.#field.as_field_mut(),));
@@ -274,7 +163,8 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
     let body = quote! { match index { #arms #unknown_at => rt::FieldRef::Unknown(&self.unknown_fields), _ => unreachable!() } };
     let body_mut = quote! { match index { #arms_mut #unknown_at => rt::FieldMut::Unknown(&mut self.unknown_fields), _ => unreachable!() } };
     // Secrets are redacted by `Debug` (`rt::model::debug_model`).
-    let secrets: Vec<proc_macro2::Literal> = resource.properties.values().enumerate().filter(|(_, p)| p.secret).map(|(i, _)| field_position(i)).collect();
+    let secrets: Vec<proc_macro2::Literal> =
+        resource.properties.values().enumerate().filter(|(_, p)| p.secret).map(|(i, _)| field_position(FieldIndex(i))).collect();
     let secrets = (!secrets.is_empty()).then(|| quote! { const SECRETS: &'static [u16] = &[#(#secrets),*]; });
     quote! {
         impl rt::Model for #struct_ident {
@@ -309,69 +199,75 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
     }
 }
 
-/// One expression per object: `new` taking the key properties, and a
-/// chained setter per property that a write operation of the type sends
-/// (`add`, `update`, an action: `is_written`), named after its field
-/// (`Lbvserver::new("web-vs").ipv46("10.0.0.100").port(80)`). A field
-/// whose name is one of the type's endpoint functions (`count`, `get`,
-/// an action), `new` or a standard trait's method (`sub`) gets its setter
-/// as `with_<field>`. Statistics are read-only: neither. The keys `new`
-/// takes (`constructor_keys`) have no setter; a model without `new` starts
-/// from `Default`.
-///
-/// Compile cost decides the set: a setter on every writable field (21,900
-/// functions) took the all-features check from 1.85 to 2.25 GB, over the
-/// 2 GB target; fields no write sends (most of ADM's, which documents few
-/// operations' keys) could be set but never reach the appliance, so they
-/// get none (9,555 setters). Every setter is a generic one-liner
-/// (`impl Into<..>`): a plain parameter type saved only ~100 MB of the 400.
-fn emit_builder(
-    index: &ProductIndex,
-    resource: &Resource,
-    struct_ident: &Ident,
-    field_names: &BTreeMap<String, String>,
-    function_names: &BTreeSet<String>,
-) -> TokenStream {
-    if resource.kind == ResourceKind::Stat || index.api.product != Product::Adc {
-        return TokenStream::new();
+fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &Ident) -> TokenStream {
+    let name = &resource.name;
+    let kind = match resource.kind {
+        ResourceKind::Config => quote!(rt::ResourceKind::Config),
+        ResourceKind::Binding => quote!(rt::ResourceKind::Binding),
+        ResourceKind::Stat => quote!(rt::ResourceKind::Stat),
+    };
+    let api = runtime_api(index);
+    let keys = &resource.keys;
+    quote! {
+        impl rt::Resource for #struct_ident {
+            const NAME: &'static str = #name;
+            const KIND: rt::ResourceKind = #kind;
+            const API: rt::Api = #api;
+            const KEYS: &'static [&'static str] = &[#(#keys),*];
+        }
     }
+}
+
+/// The runtime's `Api` value: ADC is v1; ADM follows its base path.
+fn runtime_api(index: &ProductIndex) -> TokenStream {
+    match index.api.product {
+        Product::Adm if index.is_adm_v2() => quote!(rt::Api::AdmV2),
+        Product::Adm => quote!(rt::Api::AdmV1),
+        _ => quote!(rt::Api::AdcV1),
+    }
+}
+
+/// `new` and the chained setters the shape decided.
+///
+/// Compile cost decided the set (`shape::builder`): a setter on every
+/// writable field (21,900 functions) took the all-features check from
+/// 1.85 to 2.25 GB, over the 2 GB target; fields no write sends (most of
+/// ADM's, which documents few operations' keys) could be set but never
+/// reach the appliance, so they get none (9,555 setters). Every setter is
+/// a generic one-liner (`impl Into<..>`): a plain parameter type saved
+/// only ~100 MB of the 400.
+fn emit_builder(resource: &Resource, shape: &ResourceShape, struct_ident: &Ident) -> TokenStream {
     let mut functions = TokenStream::new();
-    let keys = constructor_keys(resource);
-    if !keys.is_empty() {
+    if !shape.constructor.is_empty() {
         let mut params = TokenStream::new();
         let mut inits = TokenStream::new();
-        for key in &keys {
-            let field = ident(&field_names[&key.name]);
-            let (param_type, value) = setter_input(index, resource, key, &field);
-            params.extend(quote! { #field: #param_type, });
-            inits.extend(quote! { #field: Some(#value), });
+        for at in &shape.constructor {
+            let field = shape.field(*at);
+            let field_ident = ident(&field.ident);
+            let (param_type, value) = setter_input(&field.ty, &field_ident);
+            params.extend(quote! { #field_ident: #param_type, });
+            inits.extend(quote! { #field_ident: Some(#value), });
         }
+        let keys: Vec<&str> = shape.constructor.iter().map(|at| shape.field(*at).wire.as_str()).collect();
         let doc = docs::attrs(&[format!(
             "A {} named by its {}, every other field unset.",
             docs::code(&resource.name),
-            if keys.len() == 1 { "key".to_string() } else { format!("keys ({})", docs::code_list(keys.iter().map(|k| k.name.as_str()))) }
+            if keys.len() == 1 { "key".to_string() } else { format!("keys ({})", docs::code_list(keys.iter().copied())) }
         )]);
         functions.extend(quote! {
             #doc
             pub fn new(#params) -> Self { Self { #inits ..Self::default() } }
         });
     }
-    for property in resource.properties.values() {
-        if keys.iter().any(|key| key.name == property.name) || !is_written(resource, property) {
-            continue;
-        }
-        let field_name = &field_names[&property.name];
-        let field = ident(field_name);
-        let setter = if function_names.contains(field_name) || field_name == CONSTRUCTOR || TRAIT_METHODS.contains(&field_name.as_str()) {
-            ident(&format!("{SETTER_PREFIX}{}", field_name.trim_start_matches('_')))
-        } else {
-            field.clone()
-        };
-        let (param_type, value) = setter_input(index, resource, property, &field);
-        let doc = docs::attrs(&[format!("Sets [`{field_name}`](Self::{field_name}).")]);
+    for setter in &shape.setters {
+        let field = shape.field(setter.field);
+        let field_ident = ident(&field.ident);
+        let setter_ident = ident(&setter.name);
+        let (param_type, value) = setter_input(&field.ty, &field_ident);
+        let doc = docs::attrs(&[format!("Sets [`{0}`](Self::{0}).", field.ident)]);
         functions.extend(quote! {
             #doc
-            pub fn #setter(mut self, #field: #param_type) -> Self { self.#field = Some(#value); self }
+            pub fn #setter_ident(mut self, #field_ident: #param_type) -> Self { self.#field_ident = Some(#value); self }
         });
     }
     if functions.is_empty() {
@@ -380,139 +276,167 @@ fn emit_builder(
     quote! { impl #struct_ident { #functions } }
 }
 
-/// The keys `new` takes: the one key of a resource with one; of a
-/// composite key, those `add` marks mandatory (`Route::new(network,
-/// gateway, netmask)`: `td`, `vlan`, `ownergroup` are optional parts of its
-/// identity and get setters). A composite key with none marked (alternatives
-/// such as `ntpserver`'s `serverip` or `servername`) gets no `new`: a
-/// constructor must not make a caller invent a value that is then sent.
-fn constructor_keys(resource: &Resource) -> Vec<&Property> {
-    let keys: Vec<&Property> = resource.keys.iter().filter_map(|key| resource.properties.get(key)).collect();
-    if keys.len() <= 1 {
-        return keys;
-    }
-    let mandatory: BTreeSet<&str> = resource
-        .operations
-        .values()
-        .filter(|operation| matches!(classify(operation), Some(Endpoint::Add)))
-        .flat_map(|operation| operation.payload.iter().filter(|key| key.mandatory).map(|key| key.name.as_str()))
-        .collect();
-    keys.into_iter().filter(|key| mandatory.contains(key.name.as_str())).collect()
-}
-
 /// A setter's parameter type and the expression that turns the parameter
 /// (`field`) into the field's value inside `Some(..)`: `impl Into<T>` for
 /// one value, `impl IntoIterator` of `impl Into<T>` for a list.
-fn setter_input(
-    index: &ProductIndex,
-    resource: &Resource,
-    property: &Property,
-    field: &Ident,
-) -> (TokenStream, TokenStream) {
-    let info = &index.types[&resource.id()];
-    let enum_ident = info.enums.get(&property.name).map(|name| ident(name));
+fn setter_input(ty: &FieldType, field: &Ident) -> (TokenStream, TokenStream) {
     let one = |t: TokenStream| (quote!(impl Into<#t>), quote!(#field.into()));
     let list = |t: TokenStream| (quote!(impl IntoIterator<Item = impl Into<#t>>), quote!(#field.into_iter().map(Into::into).collect()));
-    match (&property.data_type, enum_ident) {
-        (DataType::String, Some(e)) => (quote!(#e), quote!(rt::Open::Known(#field))),
-        (DataType::StringList, Some(e)) => {
+    match ty {
+        FieldType::Enum(name) => {
+            let e = ident(name);
+            (quote!(#e), quote!(rt::Open::Known(#field)))
+        }
+        FieldType::EnumList(name) => {
+            let e = ident(name);
             (quote!(impl IntoIterator<Item = #e>), quote!(#field.into_iter().map(rt::Open::Known).collect()))
         }
-        (DataType::String, None) => one(quote!(String)),
-        (DataType::StringList, None) => list(quote!(String)),
-        (DataType::Double, _) => one(quote!(rt::Number)),
-        (DataType::Integer, _) => (quote!(i64), quote!(#field)),
-        (DataType::Boolean, _) => (quote!(bool), quote!(#field)),
-        (DataType::DoubleList, _) => list(quote!(rt::Number)),
-        (DataType::IntegerList, _) => list(quote!(i64)),
-        (DataType::BindingList(target), _) | (DataType::ObjectList(target), _) => match index.type_path(target, &info.group) {
-            Some(path) => {
-                let path = path_tokens(&path);
-                (quote!(impl IntoIterator<Item = #path>), quote!(#field.into_iter().collect()))
-            }
-            None => one(quote!(serde_json::Value)),
-        },
-        (DataType::Object(target), _) => match index.type_path(target, &info.group) {
-            Some(path) => {
-                let path = path_tokens(&path);
-                (quote!(#path), quote!(Box::new(#field)))
-            }
-            None => one(quote!(serde_json::Value)),
-        },
-        (DataType::Unknown, _) => one(quote!(serde_json::Value)),
+        FieldType::Text => one(quote!(String)),
+        FieldType::TextList => list(quote!(String)),
+        FieldType::Number => one(quote!(rt::Number)),
+        FieldType::Integer => (quote!(i64), quote!(#field)),
+        FieldType::Boolean => (quote!(bool), quote!(#field)),
+        FieldType::NumberList => list(quote!(rt::Number)),
+        FieldType::IntegerList => list(quote!(i64)),
+        FieldType::StructList(path) => {
+            let path = path_tokens(path);
+            (quote!(impl IntoIterator<Item = #path>), quote!(#field.into_iter().collect()))
+        }
+        FieldType::Struct(path) => {
+            let path = path_tokens(path);
+            (quote!(#path), quote!(Box::new(#field)))
+        }
+        FieldType::Json => one(quote!(serde_json::Value)),
     }
 }
 
 /// A field's index in `Model::FIELDS`, written as an unsuffixed literal
 /// of the runtime's `u16` (the widest resource has a few hundred
-/// properties; `emit_resource` reports one with more than `u16::MAX`).
-fn field_position(index: usize) -> proc_macro2::Literal {
-    proc_macro2::Literal::usize_unsuffixed(index)
+/// properties; the shape reports one with more than `u16::MAX`).
+fn field_position(index: FieldIndex) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(index.0)
 }
 
-/// The fields an operation's body carries: indexes into `Model::FIELDS`
-/// (ascending) of the keys the reference lists for it, plus the key
-/// properties (they name the object). An operation listed with no keys
-/// (derived facts, some actions) sends every property that is not
-/// read-only: never a read-only field, never an unknown one.
-fn sent_fields(resource: &Resource, operation: &Operation) -> Vec<proc_macro2::Literal> {
-    resource
-        .properties
-        .values()
-        .enumerate()
-        .filter(|(_, property)| resource.keys.contains(&property.name) || is_sent(operation, property))
-        .map(|(index, _)| field_position(index))
-        .collect()
+/// The endpoint functions, each one line building a runtime `Request`,
+/// with its method and URL as its doc.
+fn emit_endpoints(index: &ProductIndex, resource: &Resource, shape: &ResourceShape, struct_ident: &Ident) -> TokenStream {
+    let base = index.api.base_path.trim_end_matches('/');
+    let mut functions = TokenStream::new();
+    for function in &shape.functions {
+        let name = ident(&function.name);
+        let operation = &resource.operations[&function.operation];
+        let url = |suffix: &str| format!("{} {base}{}{suffix}", operation.method.as_str(), operation.path);
+        let line = |suffix: &str| endpoint_line(&url(suffix), operation);
+        let bulk_line = |what: &str| docs::attrs(&[format!("{} with a list of objects (bulk {what}).", docs::code(&url("")))]);
+        let positions = |fields: &[FieldIndex]| fields.iter().map(|at| field_position(*at)).collect::<Vec<_>>();
+        functions.extend(match &function.kind {
+            FunctionKind::Add { method, fields } => {
+                let doc = doc_lines(vec![line("")], mandatory_line(operation));
+                let (method, fields) = (runtime_method(*method), positions(fields));
+                quote! { #doc pub fn #name(&self) -> rt::Request<rt::Outcome> { rt::Request::add_only(self, #method, &[#(#fields),*]) } }
+            }
+            FunctionKind::AddBulk { method, fields } => {
+                let doc = bulk_line("add");
+                let (method, fields) = (runtime_method(*method), positions(fields));
+                quote! { #doc pub fn #name(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::add_bulk_only(items, #method, &[#(#fields),*]) } }
+            }
+            FunctionKind::Update { fields } => {
+                let doc = docs::attrs(&[line("")]);
+                let fields = positions(fields);
+                quote! { #doc pub fn #name(&self) -> rt::Request<rt::Outcome> { rt::Request::update_only(self, &[#(#fields),*]) } }
+            }
+            FunctionKind::UpdateBulk { fields } => {
+                let doc = bulk_line("update");
+                let fields = positions(fields);
+                quote! { #doc pub fn #name(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk_only(items, &[#(#fields),*]) } }
+            }
+            FunctionKind::Unset => {
+                let doc = docs::attrs(&[line("?action=unset")]);
+                quote! { #doc pub fn #name(&self, properties: &[&str]) -> rt::Request<rt::Outcome> { rt::Request::unset(self, properties) } }
+            }
+            FunctionKind::DeleteArgs { args } => {
+                let what = if args.is_empty() {
+                    format!("Keys: {}.", docs::code_list(resource.keys.iter().map(String::as_str)))
+                } else {
+                    format!("Arguments: {}.", docs::code_list(args.iter().map(String::as_str)))
+                };
+                let doc = docs::attrs(&[line(""), String::new(), what]);
+                quote! { #doc pub fn #name(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[#(#args),*]) } }
+            }
+            FunctionKind::DeleteByKey { param } => {
+                let doc = docs::attrs(&[line("")]);
+                let key = ident(param);
+                quote! { #doc pub fn #name(#key: &str) -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(Some(#key)) } }
+            }
+            FunctionKind::DeleteSingleton => {
+                let doc = docs::attrs(&[line("")]);
+                quote! { #doc pub fn #name() -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(None) } }
+            }
+            FunctionKind::DeleteBulk { verb, args } => {
+                let path = operation.path.split("/{").next().unwrap_or_default();
+                let doc = docs::attrs(&[format!("{} with a list of objects (bulk delete).", docs::code(&format!("POST {base}{path}?action={verb}")))]);
+                quote! { #doc pub fn #name(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::delete_bulk_args(items, &[#(#args),*]) } }
+            }
+            FunctionKind::Get { param } => {
+                let doc = docs::attrs(&[line("")]);
+                let key = ident(param);
+                quote! { #doc pub fn #name(#key: &str) -> rt::Request<Vec<Self>> { rt::Request::get(#key) } }
+            }
+            FunctionKind::GetAll => {
+                let doc = docs::attrs(&[line("")]);
+                quote! { #doc pub fn #name() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
+            }
+            FunctionKind::Count { param: Some(param) } => {
+                let doc = docs::attrs(&[line("?count=yes")]);
+                let key = ident(param);
+                quote! { #doc pub fn #name(#key: &str) -> rt::Request<u64> { rt::Request::count_by_key::<Self>(#key) } }
+            }
+            FunctionKind::Count { param: None } => {
+                let doc = docs::attrs(&[line("?count=yes")]);
+                quote! { #doc pub fn #name() -> rt::Request<u64> { rt::Request::count::<Self>() } }
+            }
+            FunctionKind::Action { value, fields } => {
+                let doc = doc_lines(vec![endpoint_line(&format!("{}?action={value}", url("")), operation)], mandatory_line(operation));
+                let fields = positions(fields);
+                quote! { #doc pub fn #name(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) } }
+            }
+        });
+    }
+    if functions.is_empty() {
+        return TokenStream::new();
+    }
+    quote! { impl #struct_ident { #functions } }
 }
 
-/// Whether a write operation's body carries a property that is not a key
-/// (`sent_fields`): the reference lists it for the operation, or the
-/// operation is listed without keys and the property is not read-only.
-fn is_sent(operation: &Operation, property: &Property) -> bool {
-    if operation.payload.is_empty() {
-        property.access != Access::ReadOnly
+/// The method and URL of an operation as a code span, marked when the
+/// reference gave no method and the frontend inferred it.
+fn endpoint_line(url: &str, operation: &Operation) -> String {
+    if operation.method_inferred {
+        format!("{} (method inferred: the reference gives none)", docs::code(url))
     } else {
-        operation.payload.iter().any(|key| key.name == property.name)
+        docs::code(url)
     }
 }
 
-/// Whether `add` of a resource sends a property: the fields that get a
-/// setter.
-fn is_written(resource: &Resource, property: &Property) -> bool {
-    resource.operations.values().filter(|operation| matches!(classify(operation), Some(Endpoint::Add))).any(|operation| is_sent(operation, property))
+fn doc_lines(mut lines: Vec<String>, extra: Option<String>) -> TokenStream {
+    if let Some(extra) = extra {
+        lines.push(String::new());
+        lines.push(extra);
+    }
+    docs::attrs(&lines)
 }
 
-/// The `?args=` entries of a delete: one per argument, or alternatives
-/// the appliance takes only one of (`ir::ALTERNATIVE_ARGS`) joined by `|`
-/// in order of preference, the runtime sending the first that is set. The
-/// one named after what a binding binds comes first (`servicegroupname` on
-/// `lbvserver_servicegroup_binding`).
-fn delete_args(resource: &Resource, operation: &Operation) -> Vec<String> {
-    let names: Vec<&str> = operation.args.iter().map(|arg| arg.name.as_str()).collect();
-    let mut entries = Vec::new();
-    let mut done = std::collections::BTreeSet::new();
-    for name in &names {
-        if done.contains(name) {
-            continue;
-        }
-        let group = crate::ir::ALTERNATIVE_ARGS
-            .iter()
-            .find(|group| group.contains(name) && group.iter().filter(|member| names.contains(member)).count() > 1);
-        match group {
-            Some(group) => {
-                let mut members: Vec<&str> = group.iter().copied().filter(|member| names.contains(member)).collect();
-                let bound = |member: &str| resource.name.contains(&format!("_{}_", member.trim_end_matches("name")));
-                members.sort_by_key(|member| !bound(member));
-                done.extend(members.iter().copied());
-                entries.push(members.join("|"));
-            }
-            None => {
-                done.insert(name);
-                entries.push(name.to_string());
-            }
-        }
+fn mandatory_line(operation: &Operation) -> Option<String> {
+    let mandatory: Vec<&str> = operation.payload.iter().filter(|k| k.mandatory).map(|k| k.name.as_str()).collect();
+    (!mandatory.is_empty()).then(|| format!("Mandatory: {}.", docs::code_list(mandatory)))
+}
+
+/// The runtime's method of an `add` (the shape allows POST and PUT).
+fn runtime_method(method: Method) -> TokenStream {
+    match method {
+        Method::Put => quote!(rt::Method::Put),
+        _ => quote!(rt::Method::Post),
     }
-    entries
 }
 
 /// The product's resource facts the runtime looks up by name, as the text
@@ -547,8 +471,8 @@ pub fn resource_facts(index: &ProductIndex) -> String {
             ResourceKind::Binding => resource
                 .operations
                 .values()
-                .find(|operation| matches!(classify(operation), Some(Endpoint::Delete)))
-                .map(|operation| delete_args(resource, operation))
+                .find(|operation| matches!(shape::classify(operation), Some(Endpoint::Delete)))
+                .map(|operation| shape::delete_args(resource, operation))
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
@@ -559,300 +483,6 @@ pub fn resource_facts(index: &ProductIndex) -> String {
     }
     text
 }
-
-fn emit_resource_impl(index: &ProductIndex, resource: &Resource, struct_ident: &Ident) -> TokenStream {
-    let name = &resource.name;
-    let kind = match resource.kind {
-        ResourceKind::Config => quote!(rt::ResourceKind::Config),
-        ResourceKind::Binding => quote!(rt::ResourceKind::Binding),
-        ResourceKind::Stat => quote!(rt::ResourceKind::Stat),
-    };
-    let api = runtime_api(index);
-    let keys = &resource.keys;
-    quote! {
-        impl rt::Resource for #struct_ident {
-            const NAME: &'static str = #name;
-            const KIND: rt::ResourceKind = #kind;
-            const API: rt::Api = #api;
-            const KEYS: &'static [&'static str] = &[#(#keys),*];
-        }
-    }
-}
-
-/// The runtime's `Api` value: ADC is v1; ADM follows its base path.
-fn runtime_api(index: &ProductIndex) -> TokenStream {
-    match index.api.product {
-        Product::Adm if is_adm_v2(index) => quote!(rt::Api::AdmV2),
-        Product::Adm => quote!(rt::Api::AdmV1),
-        _ => quote!(rt::Api::AdcV1),
-    }
-}
-
-/// ADM on `/nitro/v2` (the runtime's `Api::AdmV2`).
-fn is_adm_v2(index: &ProductIndex) -> bool {
-    index.api.product == Product::Adm && index.api.base_path.trim_end_matches('/').ends_with("/v2")
-}
-
-/// The endpoint function an operation becomes.
-enum Endpoint<'a> {
-    Add,
-    Update,
-    Unset,
-    Delete,
-    Get,
-    GetAll,
-    Count,
-    Action(&'a str),
-}
-
-fn classify(operation: &Operation) -> Option<Endpoint<'_>> {
-    Some(match operation.name.as_str() {
-        "add" => Endpoint::Add,
-        "update" => Endpoint::Update,
-        "unset" => Endpoint::Unset,
-        "delete" => Endpoint::Delete,
-        "get" => Endpoint::Get,
-        "get_all" => Endpoint::GetAll,
-        "count" => Endpoint::Count,
-        name => Endpoint::Action(name.strip_prefix("action:").filter(|verb| !verb.is_empty())?),
-    })
-}
-
-fn emit_endpoints(
-    index: &ProductIndex,
-    resource: &Resource,
-    struct_ident: &Ident,
-    field_names: &BTreeMap<String, String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (TokenStream, BTreeSet<String>) {
-    let mut fixed = Vec::new();
-    let mut actions = Vec::new();
-    for operation in resource.operations.values() {
-        match classify(operation) {
-            Some(Endpoint::Action(verb)) => actions.push((verb, operation)),
-            Some(endpoint) => fixed.push((endpoint, operation)),
-            None => diagnostics.push(
-                Diagnostic::warning(
-                    resource.origin.clone(),
-                    format!("operation `{}` is not one the backend knows; no function emitted", operation.name),
-                )
-                .resource(&resource.name),
-            ),
-        }
-    }
-    // A keyless `get` is a `get_all`; emit it once.
-    let has_get_all = fixed.iter().any(|(e, _)| matches!(e, Endpoint::GetAll));
-    if resource.keys.is_empty() {
-        fixed.retain(|(e, _)| !(has_get_all && matches!(e, Endpoint::Get)));
-    }
-
-    let base = index.api.base_path.trim_end_matches('/');
-    let primary_key = resource.keys.first().map(|key| {
-        let name = field_names.get(key).cloned().unwrap_or_else(|| naming::snake(key));
-        (key.as_str(), ident(&name))
-    });
-    let mut functions = TokenStream::new();
-    for (endpoint, operation) in &fixed {
-        let url = |suffix: &str| format!("{} {base}{}{suffix}", operation.method.as_str(), operation.path);
-        let line = |suffix: &str| endpoint_line(&url(suffix), operation);
-        let function = match endpoint {
-            Endpoint::Add => {
-                let method = runtime_method(resource, operation, diagnostics);
-                let one = doc_lines(vec![line("")], mandatory_line(operation));
-                let many = docs::attrs(&[
-                    format!("{} with a list of objects (bulk add).", docs::code(&url(""))),
-                ]);
-                let fields = sent_fields(resource, operation);
-                quote! {
-                    #one
-                    pub fn add(&self) -> rt::Request<rt::Outcome> { rt::Request::add_only(self, #method, &[#(#fields),*]) }
-                    #many
-                    pub fn add_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::add_bulk_only(items, #method, &[#(#fields),*]) }
-                }
-            }
-            Endpoint::Update => {
-                let doc = docs::attrs(&[line("")]);
-                let fields = sent_fields(resource, operation);
-                let one = quote! { #doc pub fn update(&self) -> rt::Request<rt::Outcome> { rt::Request::update_only(self, &[#(#fields),*]) } };
-                // A singleton (no key) has nothing to update in bulk.
-                if resource.keys.is_empty() {
-                    one
-                } else {
-                    let many = docs::attrs(&[format!("{} with a list of objects (bulk update).", docs::code(&url("")))]);
-                    quote! {
-                        #one
-                        #many
-                        pub fn update_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::update_bulk_only(items, &[#(#fields),*]) }
-                    }
-                }
-            }
-            Endpoint::Unset => {
-                let doc = docs::attrs(&[line("?action=unset")]);
-                quote! {
-                    #doc
-                    pub fn unset(&self, properties: &[&str]) -> rt::Request<rt::Outcome> { rt::Request::unset(self, properties) }
-                }
-            }
-            Endpoint::Delete => {
-                let args = delete_args(resource, operation);
-                // Bulk delete is the vendor SDKs' `POST ?action=rm` (see
-                // `Request::delete_bulk`); a singleton has nothing to list.
-                let bulk = (!resource.keys.is_empty()).then(|| {
-                    // The same choice as the runtime's `Request::delete_bulk`.
-                    let verb = match resource.kind {
-                        _ if is_adm_v2(index) => "delete",
-                        ResourceKind::Binding => "unbind",
-                        _ => "rm",
-                    };
-                    let doc = docs::attrs(&[format!(
-                        "{} with a list of objects (bulk delete).",
-                        docs::code(&format!("POST {base}{}?action={verb}", operation.path.split("/{").next().unwrap_or_default()))
-                    )]);
-                    quote! { #doc pub fn delete_bulk(items: &[Self]) -> rt::Request<rt::Outcome> { rt::Request::delete_bulk_args(items, &[#(#args),*]) } }
-                });
-                let one = if !args.is_empty() {
-                    let doc = docs::attrs(&[
-                        line(""),
-                        String::new(),
-                        format!("Arguments: {}.", docs::code_list(args.iter().map(String::as_str))),
-                    ]);
-                    quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[#(#args),*]) } }
-                } else if resource.keys.len() == 1 {
-                    let (_, key) = primary_key.clone().expect("one key");
-                    let doc = docs::attrs(&[line("")]);
-                    quote! {
-                        #doc
-                        pub fn delete(#key: &str) -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(Some(#key)) }
-                    }
-                } else if resource.keys.is_empty() {
-                    let doc = docs::attrs(&[line("")]);
-                    quote! { #doc pub fn delete() -> rt::Request<rt::Outcome> { rt::Request::delete_by_key::<Self>(None) } }
-                } else {
-                    let doc = docs::attrs(&[
-                        line(""),
-                        String::new(),
-                        format!("Keys: {}.", docs::code_list(resource.keys.iter().map(String::as_str))),
-                    ]);
-                    quote! { #doc pub fn delete(&self) -> rt::Request<rt::Outcome> { rt::Request::delete(self, &[]) } }
-                };
-                quote! { #one #bulk }
-            }
-            Endpoint::Get => match &primary_key {
-                Some((_, key)) => {
-                    let doc = docs::attrs(&[line("")]);
-                    quote! { #doc pub fn get(#key: &str) -> rt::Request<Vec<Self>> { rt::Request::get(#key) } }
-                }
-                None => {
-                    let doc = docs::attrs(&[line("")]);
-                    quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
-                }
-            },
-            Endpoint::GetAll => {
-                let doc = docs::attrs(&[line("")]);
-                quote! { #doc pub fn get_all() -> rt::Request<Vec<Self>> { rt::Request::get_all() } }
-            }
-            // Bindings count per parent: `/config/<binding>/{name}?count=yes`.
-            Endpoint::Count => match &primary_key {
-                Some((_, key)) if operation.path.contains('{') => {
-                    let doc = docs::attrs(&[line("?count=yes")]);
-                    quote! { #doc pub fn count(#key: &str) -> rt::Request<u64> { rt::Request::count_by_key::<Self>(#key) } }
-                }
-                _ => {
-                    let doc = docs::attrs(&[line("?count=yes")]);
-                    quote! { #doc pub fn count() -> rt::Request<u64> { rt::Request::count::<Self>() } }
-                }
-            },
-            Endpoint::Action(_) => unreachable!("actions are listed apart"),
-        };
-        functions.extend(function);
-    }
-    // The names the fixed functions took (read from what was emitted, so
-    // there is no second list to keep in step); `new` is the constructor
-    // (`emit_builder`). Actions get the rest.
-    let fixed_names = function_names(&functions);
-    let (action_names, renames) = Scope::new(Case::Snake)
-        .reserve_all(fixed_names.iter().map(String::as_str).chain([CONSTRUCTOR]))
-        .resolve(actions.iter().map(|(v, _)| *v));
-    for rename in renames {
-        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
-    }
-    for (verb, operation) in &actions {
-        let function = ident(&action_names[*verb]);
-        let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
-        let url = format!("{} {base}{}?action={value}", operation.method.as_str(), operation.path);
-        let doc = doc_lines(vec![endpoint_line(&url, operation)], mandatory_line(operation));
-        let fields = sent_fields(resource, operation);
-        functions.extend(quote! {
-            #doc
-            pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) }
-        });
-    }
-    let names: BTreeSet<String> = fixed_names.into_iter().chain(action_names.into_values()).collect();
-    if functions.is_empty() {
-        return (TokenStream::new(), names);
-    }
-    (quote! { impl #struct_ident { #functions } }, names)
-}
-
-/// Names of the functions in `tokens` (each `fn <name>`), in order.
-fn function_names(tokens: &TokenStream) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut after_fn = false;
-    for token in tokens.clone() {
-        if let proc_macro2::TokenTree::Ident(ident) = &token {
-            if after_fn {
-                names.push(ident.to_string());
-            }
-            after_fn = ident == "fn";
-        } else {
-            after_fn = false;
-        }
-    }
-    names
-}
-
-/// The method and URL of an operation as a code span, marked when the
-/// reference gave no method and the frontend inferred it.
-fn endpoint_line(url: &str, operation: &Operation) -> String {
-    if operation.method_inferred {
-        format!("{} (method inferred: the reference gives none)", docs::code(url))
-    } else {
-        docs::code(url)
-    }
-}
-
-fn doc_lines(mut lines: Vec<String>, extra: Option<String>) -> TokenStream {
-    if let Some(extra) = extra {
-        lines.push(String::new());
-        lines.push(extra);
-    }
-    docs::attrs(&lines)
-}
-
-fn mandatory_line(operation: &Operation) -> Option<String> {
-    let mandatory: Vec<&str> = operation.payload.iter().filter(|k| k.mandatory).map(|k| k.name.as_str()).collect();
-    (!mandatory.is_empty()).then(|| format!("Mandatory: {}.", docs::code_list(mandatory)))
-}
-
-/// The runtime method of an `add`: POST for config resources, PUT for
-/// bindings, as the IR says; anything else is reported and sent as POST.
-fn runtime_method(resource: &Resource, operation: &Operation, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
-    match operation.method {
-        Method::Post => quote!(rt::Method::Post),
-        Method::Put => quote!(rt::Method::Put),
-        other => {
-            diagnostics.push(
-                Diagnostic::warning(
-                    resource.origin.clone(),
-                    format!("operation `{}` uses {}, which the runtime cannot send for an add; sent as POST", operation.name, other.as_str()),
-                )
-                .resource(&resource.name),
-            );
-            quote!(rt::Method::Post)
-        }
-    }
-}
-
 fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings) -> Vec<String> {
     let product = match index.api.product {
         Product::Adm => "ADM",
@@ -1039,7 +669,8 @@ mod tests {
         api.resources.insert(resource.id(), resource.clone());
         let mut diagnostics = Vec::new();
         let index = index::build(&api, &mut diagnostics);
-        emit_resource(&index, &resource, &EmitSettings::default(), &mut diagnostics).to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+        let shape = shape::resource_shape(&index, &resource, &mut diagnostics);
+        emit_resource(&index, &resource, &shape, &EmitSettings::default()).to_string().split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     fn property(name: &str, data_type: DataType, access: Access) -> Property {
