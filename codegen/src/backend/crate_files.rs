@@ -4,7 +4,7 @@
 use super::index::{self, GroupInfo, ProductIndex};
 use super::model::{self, ident};
 use super::shape::ResourceShape;
-use super::{docs, header, print_rust, EmitSettings};
+use super::{docs, header, print_rust, print_rust_after, EmitSettings, CODEGEN_COMMAND};
 use crate::ir::Item;
 use crate::ir::{Product, ResourceKind};
 use quote::quote;
@@ -135,27 +135,19 @@ pub fn group_file(
             docs::code(&info.feature)
         ),
     ]);
-    let allows = GROUP_ALLOWS.iter().map(|(lint, _)| {
-        let lint: proc_macro2::TokenStream = lint.parse().expect("lint paths are valid");
-        quote!(#![allow(#lint)])
-    });
     let uses_fields = resources.iter().any(|r| !r.properties.is_empty());
     let as_field = uses_fields.then(|| quote!(use crate::runtime::AsField as _;));
     let items = resources.iter().map(|resource| model::emit_resource(product, resource, &shapes[&resource.id()], settings));
     let tokens = quote! {
         #inner_doc
-        #(#allows)*
         use crate::runtime as rt;
         #as_field
         #(#items)*
     };
-    let mut text = print_rust(std::slice::from_ref(&product.spec_path), tokens);
-    // prettyplease drops comments, so each allow's reason goes in here.
-    for (lint, reason) in GROUP_ALLOWS {
-        let line = format!("#![allow({lint})]\n");
-        text = text.replacen(&line, &format!("// Allowed: {reason}.\n{line}"), 1);
-    }
-    text
+    // Inner attributes go before the module docs, each after the comment
+    // that says why (prettyplease would drop the comment).
+    let allows: String = GROUP_ALLOWS.iter().map(|(lint, reason)| format!("// Allowed: {reason}.\n#![allow({lint})]\n")).collect();
+    print_rust_after(CODEGEN_COMMAND, std::slice::from_ref(&product.spec_path), &allows, tokens)
 }
 
 /// `src/<product>/mod.rs`: one feature-gated module per group.

@@ -282,11 +282,17 @@ pub(crate) fn print_rust(inputs: &[String], tokens: proc_macro2::TokenStream) ->
 
 /// [`print_rust`] with the header naming `generator`.
 pub(crate) fn print_rust_by(generator: &str, inputs: &[String], tokens: proc_macro2::TokenStream) -> String {
+    print_rust_after(generator, inputs, "", tokens)
+}
+
+/// The header, then `preamble` (Rust text with the comments prettyplease
+/// would drop, such as why a lint is allowed), then the printed tokens.
+pub(crate) fn print_rust_after(generator: &str, inputs: &[String], preamble: &str, tokens: proc_macro2::TokenStream) -> String {
     let file: syn::File = match syn::parse2(tokens) {
         Ok(file) => file,
         // Our token building produced something that is not Rust: a bug in
         // the backend, not bad input.
         Err(error) => panic!("backend produced invalid Rust: {error}"),
     };
-    format!("{}{}", header_by(generator, inputs, "//", ""), prettyplease::unparse(&file))
+    format!("{}{preamble}{}", header_by(generator, inputs, "//", ""), prettyplease::unparse(&file))
 }
