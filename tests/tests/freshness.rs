@@ -19,13 +19,16 @@ fn generate_committed_specs() -> Generated {
     run
 }
 
-fn emit_committed_specs() -> Emitted {
-    generate_committed_specs().emitted
+/// One run of the pipeline on the committed specs, shared by the tests
+/// of this file (each run takes seconds in a debug build).
+fn committed_run() -> &'static Generated {
+    static RUN: std::sync::OnceLock<Generated> = std::sync::OnceLock::new();
+    RUN.get_or_init(generate_committed_specs)
 }
 
 #[test]
 fn committed_generated_crate_is_fresh() {
-    let plan = generate_committed_specs().plan.expect("no errors: a plan");
+    let plan = committed_run().plan.clone().expect("no errors: a plan");
     assert!(
         plan.is_fresh(),
         "generated/ is out of date (run `cargo xtask codegen`):\nstale: {:?}\nmissing: {:?}\nextra: {:?}",
@@ -37,8 +40,8 @@ fn committed_generated_crate_is_fresh() {
 
 #[test]
 fn emitting_twice_gives_the_same_bytes() {
-    let first = emit_committed_specs();
-    let second = emit_committed_specs();
+    let first = &committed_run().emitted;
+    let second = generate_committed_specs().emitted;
     assert_eq!(first.files.keys().collect::<Vec<_>>(), second.files.keys().collect::<Vec<_>>());
     for (path, text) in &first.files {
         assert!(second.files[path] == *text, "{} differs between two emissions", path.display());

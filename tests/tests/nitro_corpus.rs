@@ -137,13 +137,20 @@ fn every_table_row_becomes_a_property() {
     }
 }
 
+/// A second scrape in the same process gives the same bytes. One release
+/// (the newest ADC one, the most pages) is scraped again: every release's
+/// fresh scrape already equals a snapshot written by another process
+/// (`committed_snapshots_equal_a_fresh_scrape`), which an order that
+/// depends on hashing or threads would not.
 #[test]
 fn scraping_twice_gives_the_same_bytes() {
     let Some(scraped) = scraped() else { return };
-    let second = codegen::parallel::map(scraped, |(release, _)| snapshot_json(&scrape(release).api));
-    for ((release, lowered), second) in scraped.iter().zip(second) {
-        assert!(snapshot_json(&lowered.api) == second, "{} {}: two scrapes differ", release.folder, release.release);
-    }
+    let newest = scraped
+        .iter()
+        .filter(|(release, _)| release.product == Product::Adc)
+        .max_by_key(|(release, _)| codegen::ir::release_key(&release.release));
+    let Some((release, lowered)) = newest else { return };
+    assert!(snapshot_json(&lowered.api) == snapshot_json(&scrape(release).api), "{} {}: two scrapes differ", release.folder, release.release);
 }
 
 #[test]

@@ -56,13 +56,39 @@ fn nextgen_module() -> String {
     emit(&api, "specs/nextgen/openapi.yaml").0
 }
 
+/// The module of each fixture as an insta snapshot; the round-trip
+/// fixture's as a Rust file ([`ROUNDTRIP_MODULE`]), which
+/// `openapi_standalone` compiles into its test binary to run it.
 #[test]
 fn generated_code_snapshots() {
     for name in FIXTURES {
         let (text, notes) = fixture_module(name);
         let notes: String = notes.iter().map(|n| format!("// {n}\n")).collect();
-        insta::assert_snapshot!(format!("openapi_code_{name}"), format!("{notes}{text}"));
+        let text = format!("{notes}{text}");
+        if *name == "roundtrip" {
+            assert_rust_snapshot(&workspace_root().join(ROUNDTRIP_MODULE), &text);
+        } else {
+            insta::assert_snapshot!(format!("openapi_code_{name}"), text);
+        }
     }
+}
+
+/// The round-trip fixture's module, committed as Rust.
+const ROUNDTRIP_MODULE: &str = "tests/tests/snapshots/openapi_code_roundtrip.rs";
+
+/// A snapshot kept as a plain file: `text` must equal it; with
+/// `INSTA_UPDATE=always` (as for insta's snapshots) it is written instead.
+fn assert_rust_snapshot(path: &Path, text: &str) {
+    if std::env::var("INSTA_UPDATE").as_deref() == Ok("always") {
+        write_if_changed(path, text);
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{} is not what the backend emits now; look at the change, then accept it with: INSTA_UPDATE=always cargo test --test openapi_codegen",
+        path.display()
+    );
 }
 
 #[test]
