@@ -20,7 +20,7 @@
 //! Certificates whose days to expiry the appliance did not report are
 //! not counted.
 //!
-//! `tests/tests/examples.rs` runs [`inventory`] against two local NITRO
+//! `tests/tests/e2e/examples.rs` runs [`inventory`] against two local NITRO
 //! test servers and one address where nothing listens, and [`clients`]
 //! with variables missing.
 

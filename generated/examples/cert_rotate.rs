@@ -22,7 +22,7 @@
 //!
 //! Hand-written; built on the runtime only (raw requests and
 //! `Client::upload_file` / `download_file`), so it needs no resource
-//! feature. `tests/tests/examples.rs` runs [`rotate`] against the local
+//! feature. `tests/tests/e2e/examples.rs` runs [`rotate`] against the local
 //! NITRO test server: install, an unchanged second run, a renewal.
 
 use netscaler::runtime::resource::encode_path_key;

@@ -31,7 +31,7 @@
 //!     cargo run -p netscaler --example everyday --features lb,basic,ns -- --vip 10.1.2.3 --apply --save
 //! ```
 //!
-//! `tests/tests/examples.rs` runs [`everyday`] against the local NITRO
+//! `tests/tests/e2e/examples.rs` runs [`everyday`] against the local NITRO
 //! test server.
 //!
 //! Each object is one expression: `new` takes its key properties and a

@@ -702,7 +702,7 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 "#;
 
 /// The README's section on the test kit; its example is the test
-/// `tests/tests/testkit_readme.rs`, and a test keeps the two the same.
+/// `tests/tests/e2e/testkit_readme.rs`, and a test keeps the two the same.
 const TESTKIT: &str = r#"## Testing your automation without an appliance
 
 With the feature `testkit`, `netscaler::testkit::NitroServer::start().await`

@@ -342,17 +342,17 @@ async fn bounded_and_stopped_when_dropped() {
 }
 
 /// The README's example (root and crate README) is the test
-/// `tests/tests/testkit_readme.rs`, word for word, so the two cannot drift.
+/// `tests/tests/e2e/testkit_readme.rs`, word for word, so the two cannot drift.
 #[test]
 fn the_readme_example_is_the_test_that_runs() {
     let root = netscaler_tests::workspace_root();
-    let test = std::fs::read_to_string(root.join("tests/tests/testkit_readme.rs")).unwrap();
+    let test = std::fs::read_to_string(root.join("tests/tests/e2e/testkit_readme.rs")).unwrap();
     for readme in ["README.md", "generated/README.md"] {
         let text = std::fs::read_to_string(root.join(readme)).unwrap();
         let section = text.split_once("Testing your automation without an appliance\n").unwrap_or_else(|| panic!("{readme} has no test kit section")).1;
         let block = section.split_once("```rust,ignore\n").unwrap_or_else(|| panic!("{readme}: no rust block in the test kit section")).1;
         let block = block.split_once("```\n").unwrap().0;
-        assert_eq!(block, test, "{readme}: the test kit example differs from tests/tests/testkit_readme.rs");
+        assert_eq!(block, test, "{readme}: the test kit example differs from tests/tests/e2e/testkit_readme.rs");
     }
 }
 

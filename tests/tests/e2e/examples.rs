@@ -8,11 +8,11 @@
 //! address where nothing listens, at the same time, and refuses to start
 //! without its variables.
 
-#[path = "../../generated/examples/cert_inventory.rs"]
+#[path = "../../../generated/examples/cert_inventory.rs"]
 mod cert_inventory;
-#[path = "../../generated/examples/cert_rotate.rs"]
+#[path = "../../../generated/examples/cert_rotate.rs"]
 mod cert_rotate;
-#[path = "../../generated/examples/everyday.rs"]
+#[path = "../../../generated/examples/everyday.rs"]
 mod everyday;
 
 use netscaler::Client;
