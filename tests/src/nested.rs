@@ -1,7 +1,12 @@
 //! Nested cargo builds of emitted crates: the backend's fixture crate
 //! (`backend_compile`), the OpenAPI compile crates (`openapi_codegen`,
-//! `openapi_public`) and the standalone round-trip crate
-//! (`openapi_standalone`).
+//! `openapi_public`) and the standalone crate (`openapi_standalone`), all
+//! modules of the `generator` test binary. All are `check`/`clippy`/`doc`
+//! runs on one dependency graph (the runtime's dependencies with `rustls`;
+//! `tracing` only adds its own crates),
+//! so a cold run checks the dependencies once; the round trip of the
+//! standalone module runs inside the test binary instead of a nested
+//! `cargo test`, which built the HTTP stack a second time.
 //!
 //! They all build in one target folder, [`target_dir`], with the same
 //! flags (warnings denied), so what they share (serde, tokio, reqwest,
