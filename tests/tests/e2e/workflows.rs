@@ -40,7 +40,7 @@ fn vserver(name: &str, port: i64) -> Lbvserver {
 
 /// A client sending the kit's credentials in headers on each request.
 fn client(server: &NitroServer) -> Client {
-    netscaler::testkit::client_builder(&server).credentials(server.username(), server.password()).build().unwrap()
+    netscaler::testkit::client_builder(server).credentials(server.username(), server.password()).build().unwrap()
 }
 
 /// Seeds `hanode` rows (id, state) as the appliance shows them.

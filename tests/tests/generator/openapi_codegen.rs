@@ -10,7 +10,7 @@ use netscaler_tests::{fixtures, workspace_root};
 use std::path::Path;
 
 /// The fixtures that lower without errors, one per construct.
-const FIXTURES: &[&str] = &[
+pub(crate) const FIXTURES: &[&str] = &[
     "additional_properties",
     "all_of",
     "default_error",
