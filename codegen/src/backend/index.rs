@@ -234,7 +234,6 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
                 value_sets[at].users.push((resource.id(), property.name.clone()));
             }
         }
-        let set_keys: Vec<String> = (0..value_sets.len()).map(|i| format!("{i:06}")).collect();
         let enums_scope = Scope::new(Case::Camel)
             .reserve_all(naming::reserved_types())
             .reserve_all(struct_names.values().map(String::as_str));
@@ -252,21 +251,20 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
                 plain_names[i] = format!("{}{}", struct_names[id], naming::camel_part(property));
             }
         }
-        let (enum_names, renames) = enums_scope.resolve_with(set_keys.iter().map(String::as_str), |key| {
-            plain_names[key.parse::<usize>().expect("set keys are numbers")].clone()
-        });
-        for rename in renames {
-            let set = &value_sets[rename.wire.parse::<usize>().expect("set keys are numbers")];
-            let (id, property) = &set.users[0];
+        // Keyed by the set's index; a set stands for its first user's
+        // property name.
+        let (enum_names, renames) =
+            enums_scope.resolve_keys(0..value_sets.len(), |&set| plain_names[set].clone(), |&set| value_sets[set].users[0].1.clone());
+        for (set, rename) in renames {
+            let (id, property) = &value_sets[set].users[0];
             let resource = &api.resources[id];
             let origin = Origin { row: resource.properties[property].row, ..resource.origin.clone() };
-            let rename = Rename { wire: property.clone(), ..rename };
             diagnostics.push(rename_note(&origin, Some(&resource.name), "enum of property", &rename));
         }
         let mut enum_of: BTreeMap<(String, String), (String, bool)> = BTreeMap::new();
         let mut users_of: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        for (set, key) in value_sets.iter().zip(&set_keys) {
-            let name = &enum_names[key];
+        for (at, set) in value_sets.iter().enumerate() {
+            let name = &enum_names[&at];
             for (position, user) in set.users.iter().enumerate() {
                 enum_of.insert(user.clone(), (name.clone(), position == 0));
             }
@@ -446,6 +444,25 @@ mod tests {
         // The first user (resource order) defines it; its docs list all.
         assert!(index.types["lbvserver"].enum_defined_elsewhere.contains("authentication"));
         assert_eq!(index.types["lbparameter"].enum_users["retainservicestate"], ["lbparameter.retainservicestate", "lbvserver.authentication"]);
+    }
+
+    /// Two value sets wanting one name: the second is renamed by what its
+    /// property's wire name looks like (`Alt`: lower case), and the note names the
+    /// property, not the set's place in the list.
+    #[test]
+    fn colliding_value_set_names_say_which_property() {
+        let mut api = Api::default();
+        let lbvserver = resource("lbvserver", vec![property("lbmethod", &["ROUNDROBIN", "URLHASH"]), property("LBMETHOD", &["A1", "B2"])]);
+        api.resources.insert(lbvserver.id(), lbvserver);
+        let mut diagnostics = Vec::new();
+        let index = build(&api, &mut diagnostics);
+        let enums = &index.types["lbvserver"].enums;
+        // Neither is spelled as the name: the first set (of `LBMETHOD`, in
+        // property byte order) keeps it.
+        assert_eq!(enums["LBMETHOD"], "LbvserverLbmethod");
+        assert_eq!(enums["lbmethod"], "LbvserverLbmethodAlt");
+        let notes: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert!(notes.iter().any(|n| n.contains("enum of property `lbmethod` is named `LbvserverLbmethodAlt`")), "{notes:#?}");
     }
 
     #[test]

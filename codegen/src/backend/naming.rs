@@ -219,46 +219,66 @@ impl Scope {
         wires: impl IntoIterator<Item = &'a str>,
         plain: impl Fn(&str) -> String,
     ) -> (BTreeMap<String, String>, Vec<Rename>) {
-        let wires: BTreeSet<&str> = wires.into_iter().collect();
-        let mut wanted: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        for wire in &wires {
-            wanted.entry(plain(wire)).or_default().push(wire);
+        let (names, renames) = self.resolve_keys(wires, |wire| plain(wire), |wire| wire.to_string());
+        let names = names.into_iter().map(|(wire, name)| (wire.to_string(), name)).collect();
+        (names, renames.into_iter().map(|(_, rename)| rename).collect())
+    }
+
+    /// Names every key of a scope whose members are not wire names (the
+    /// value sets of a group, by index): `plain` gives a key's plain
+    /// spelling, `text` the wire text it stands for (which decides the
+    /// exact-spelling winner and the rename suffix, and is reported).
+    /// Ties go to the first key in key order. Returns key -> identifier,
+    /// and the renames with their keys (sorted by text).
+    pub fn resolve_keys<K: Ord + Clone>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        plain: impl Fn(&K) -> String,
+        text: impl Fn(&K) -> String,
+    ) -> (BTreeMap<K, String>, Vec<(K, Rename)>) {
+        let keys: BTreeSet<K> = keys.into_iter().collect();
+        let mut wanted: BTreeMap<String, Vec<&K>> = BTreeMap::new();
+        for key in &keys {
+            wanted.entry(plain(key)).or_default().push(key);
         }
         let mut taken: BTreeSet<String> = self.reserved.clone();
         let mut names = BTreeMap::new();
-        let mut losers: Vec<(&str, String, Vec<String>)> = Vec::new();
-        // First pass: each plain spelling goes to one wire name: the one that
-        // already is that spelling, else the first in byte order. A spelling
-        // reserved by the scope goes to nobody.
+        let mut losers: Vec<(&K, String, Vec<String>)> = Vec::new();
+        // First pass: each plain spelling goes to one key: the one whose
+        // text already is that spelling, else the first in key order. A
+        // spelling reserved by the scope goes to nobody.
         for (spelling, claimants) in &wanted {
             let winner = if self.reserved.contains(spelling) {
                 None
             } else {
                 // `async` keeps `async_` over `Async`: the keyword fix is
                 // not a difference in spelling.
-                let exact = |wire: &&str| *wire == spelling || spelling.strip_suffix('_') == Some(*wire);
-                Some(claimants.iter().copied().find(exact).unwrap_or(claimants[0]))
+                let exact = |key: &&&K| {
+                    let wire = text(key);
+                    wire == *spelling || spelling.strip_suffix('_') == Some(wire.as_str())
+                };
+                Some(*claimants.iter().find(exact).unwrap_or(&claimants[0]))
             };
-            for wire in claimants {
-                if Some(*wire) == winner {
-                    names.insert(wire.to_string(), spelling.clone());
+            for key in claimants {
+                if Some(*key) == winner {
+                    names.insert((*key).clone(), spelling.clone());
                     taken.insert(spelling.clone());
                 } else {
-                    let others = claimants.iter().filter(|other| *other != wire).map(|other| other.to_string());
-                    let mut others: Vec<String> = others.collect();
+                    let mut others: Vec<String> = claimants.iter().filter(|other| *other != key).map(|other| text(other)).collect();
                     if self.reserved.contains(spelling) {
                         others.push(format!("(reserved `{spelling}`)"));
                     }
-                    losers.push((wire, spelling.clone(), others));
+                    losers.push((key, spelling.clone(), others));
                 }
             }
         }
         // Second pass: the others get a suffix that says how they differ,
         // and a number only if that is still taken.
         let mut renames = Vec::new();
-        for (wire, spelling, collides_with) in losers {
+        for (key, spelling, collides_with) in losers {
+            let wire = text(key);
             // `match_` (a keyword kept apart) + `_alt` must not give `match__alt`.
-            let base = format!("{}{}", spelling.trim_end_matches('_'), self.suffix(wire));
+            let base = format!("{}{}", spelling.trim_end_matches('_'), self.suffix(&wire));
             let mut chosen = base.clone();
             let mut counter = 2;
             while taken.contains(&chosen) || wanted.contains_key(&chosen) {
@@ -269,10 +289,10 @@ impl Scope {
                 counter += 1;
             }
             taken.insert(chosen.clone());
-            names.insert(wire.to_string(), chosen.clone());
-            renames.push(Rename { wire: wire.to_string(), plain: spelling, chosen, collides_with });
+            names.insert(key.clone(), chosen.clone());
+            renames.push((key.clone(), Rename { wire, plain: spelling, chosen, collides_with }));
         }
-        renames.sort_by(|a, b| a.wire.cmp(&b.wire));
+        renames.sort_by(|(_, a), (_, b)| a.wire.cmp(&b.wire));
         (names, renames)
     }
 
