@@ -227,9 +227,8 @@ pub fn resource_shape(index: &ProductIndex, resource: &Resource, diagnostics: &m
             ty: field_type(index, resource, property, diagnostics),
         })
         .collect();
-    let position = |wire: &str| resource.properties.keys().position(|key| key == wire).map(FieldIndex);
-    let keys = resource.keys.iter().filter_map(|key| position(key));
-    let others = resource.properties.keys().filter(|wire| !resource.keys.contains(wire)).filter_map(|wire| position(wire));
+    let keys = resource.keys.iter().filter_map(|key| field_index(resource, key));
+    let others = resource.properties.keys().enumerate().filter(|(_, wire)| !resource.keys.contains(wire)).map(|(at, _)| FieldIndex(at));
     let declared = keys.chain(others).collect();
 
     let enums = enum_shapes(index, resource, diagnostics);
@@ -365,14 +364,16 @@ fn functions(
         match endpoint {
             Endpoint::Add => {
                 let method = add_method(resource, operation, diagnostics);
-                push("add", FunctionKind::Add { method, fields: sent_fields(resource, operation) });
-                push("add_bulk", FunctionKind::AddBulk { method, fields: sent_fields(resource, operation) });
+                let fields = sent_fields(resource, operation);
+                push("add", FunctionKind::Add { method, fields: fields.clone() });
+                push("add_bulk", FunctionKind::AddBulk { method, fields });
             }
             Endpoint::Update => {
-                push("update", FunctionKind::Update { fields: sent_fields(resource, operation) });
+                let fields = sent_fields(resource, operation);
+                push("update", FunctionKind::Update { fields: fields.clone() });
                 // A singleton (no key) has nothing to update in bulk.
                 if keyed {
-                    push("update_bulk", FunctionKind::UpdateBulk { fields: sent_fields(resource, operation) });
+                    push("update_bulk", FunctionKind::UpdateBulk { fields });
                 }
             }
             Endpoint::Unset => push("unset", FunctionKind::Unset),
@@ -455,8 +456,7 @@ fn add_method(resource: &Resource, operation: &Operation, diagnostics: &mut Vec<
 /// without `new` starts from `Default`. (Only ADC config and binding
 /// models: see `model::print_builder` for what the set cost.)
 fn builder(resource: &Resource, fields: &[Field], functions: &[Function]) -> (Vec<FieldIndex>, Vec<Setter>) {
-    let position = |wire: &str| resource.properties.keys().position(|key| key == wire).map(FieldIndex);
-    let constructor: Vec<FieldIndex> = constructor_keys(resource).iter().filter_map(|key| position(&key.name)).collect();
+    let constructor: Vec<FieldIndex> = constructor_keys(resource).iter().filter_map(|key| field_index(resource, &key.name)).collect();
     let taken: BTreeSet<&str> = functions.iter().map(|f| f.name.as_str()).chain([CONSTRUCTOR]).chain(TRAIT_METHODS.iter().copied()).collect();
     let setters = resource
         .properties
@@ -526,6 +526,11 @@ fn is_sent(operation: &Operation, property: &Property) -> bool {
 /// setter.
 fn is_written(resource: &Resource, property: &Property) -> bool {
     resource.operations.values().filter(|operation| matches!(classify(operation), Some(Endpoint::Add))).any(|operation| is_sent(operation, property))
+}
+
+/// A property's place in `Model::FIELDS` (the IR map's order).
+fn field_index(resource: &Resource, wire: &str) -> Option<FieldIndex> {
+    resource.properties.keys().position(|key| key == wire).map(FieldIndex)
 }
 
 /// The `?args=` entries of a delete: one per argument, or alternatives
